@@ -8,6 +8,7 @@ export default defineConfig({
   test: {
     include: ["app/**/*.test.ts", "cli/**/*.test.ts", "emulator/**/*.test.ts", "tests/**/*.test.ts"],
     environment: "node",
+    globalSetup: ["./tests/setup/global-setup.ts"],
     pool: "forks",
     testTimeout: 20_000,
     hookTimeout: 60_000,

@@ -1,0 +1,24 @@
+import { type Kysely, type Migration, Migrator } from "kysely";
+import type { Dialect } from "./connect";
+import { foundation } from "./migrations/0001-foundation";
+import type { Database } from "./schema";
+
+/** Every migration, in order. Written with Kysely's schema builder so each runs on both dialects. */
+function migrations(dialect: Dialect): Record<string, Migration> {
+  return {
+    "0001-foundation": foundation(dialect),
+  };
+}
+
+export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect) {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations(dialect) },
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === "Error");
+    throw new Error(`Migration ${failed?.migrationName ?? "(unknown)"} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}
