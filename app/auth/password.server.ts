@@ -3,8 +3,7 @@ import { hash, verify } from "@node-rs/argon2";
 // OWASP's recommended argon2id settings: 19 MiB memory, 2 iterations, 1 lane.
 const ARGON2ID = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1, outputLen: 32 } as const;
 
-export const PASSWORD_MIN_LENGTH = 12;
-export const PASSWORD_MAX_LENGTH = 256;
+export { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./password-policy";
 
 export function hashPassword(password: string): Promise<string> {
   return hash(password, ARGON2ID);

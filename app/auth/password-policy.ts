@@ -1,0 +1,3 @@
+/** Shared by the server's validation and the forms' hints. */
+export const PASSWORD_MIN_LENGTH = 12;
+export const PASSWORD_MAX_LENGTH = 256;

@@ -1,0 +1,28 @@
+import { getEnv } from "~/config/env.server";
+import { getManifest } from "~/config/manifest.server";
+import { closeAppContext, ensureMigrated } from "./app-context.server";
+
+/**
+ * Everything the portal does once when it starts: validate the environment and the manifest
+ * (either stops the start with a message naming the problem), apply migrations.
+ */
+export async function startPortalServices() {
+  const env = getEnv();
+  getManifest();
+  const applied = await ensureMigrated();
+  if (applied.length > 0 && env.KEYPORT_LOG_LEVEL !== "silent") {
+    console.log(`Applied database migrations: ${applied.join(", ")}`);
+  }
+  return {
+    host: env.HOST,
+    port: env.PORT,
+    origin: env.KEYPORT_ORIGIN,
+    trustedProxies: env.KEYPORT_TRUSTED_PROXIES,
+    isProduction: env.isProduction,
+    logRequests: env.KEYPORT_LOG_LEVEL === "debug" || env.KEYPORT_LOG_LEVEL === "info",
+  };
+}
+
+export async function stopPortalServices() {
+  await closeAppContext();
+}
