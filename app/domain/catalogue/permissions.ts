@@ -51,7 +51,7 @@ const noSafeWrite = (detail: string) =>
   unprobeable(`No write endpoint addresses an object by id (${detail}), so there is no write that cannot change anything.`);
 
 const retired = (what: string) =>
-  unprobeable(`${what} has been retired by Stripe and has no endpoint in the SDK's API version; the Dashboard row is kept only for older keys.`);
+  unprobeable(`${what} has been retired by Stripe and has no endpoint in the SDK's API version, so no request can exercise this grant.`);
 
 // ─── Core ────────────────────────────────────────────────────────────────────────────────────────
 // Paths: stripe-node ApplePayDomains, Balance, BalanceTransactions, Charges, ConfirmationTokens,
