@@ -2,6 +2,8 @@
  * Small builders that keep the catalogue data (permissions.ts) readable: one line per probe,
  * and `rak_` identifiers derived instead of typed 158 times.
  */
+import { invariant } from "~/utils/invariant";
+
 import {
   PROBE_ID_PLACEHOLDER,
   type CategoryId,
@@ -90,7 +92,7 @@ export function unprobeable(reason: string): Unprobeable {
 export function grants(...ids: string[]): Grant[] {
   return ids.map((id) => {
     const match = /^(.+)_(read|write)$/.exec(id);
-    if (!match) throw new Error(`Not a <name>_<level> grant: ${id}`);
+    invariant(match, () => `Not a <name>_<level> grant: ${id}`);
     return { name: match[1] as string, level: match[2] as Level };
   });
 }
