@@ -37,17 +37,30 @@ const apiKeysPage = (mode: KeyMode | undefined) =>
   mode === "test" ? "https://dashboard.stripe.com/test/apikeys" : "https://dashboard.stripe.com/apikeys";
 
 const restrictedPrefix = (mode: KeyMode | undefined) => (mode ? `rk_${mode}_` : "rk_live_ or rk_test_");
+const restrictedExample = (mode: KeyMode | undefined) => (mode ? `rk_${mode}_\u2026` : "rk_live_\u2026 or rk_test_\u2026");
 
 /** "(sk_live_…wxyz)" when the last four are known, "(sk_live_…)" otherwise. */
 function shown(prefix: string, mode: KeyMode | undefined, last4: string | undefined): string {
   return `${prefix}${mode ? `${mode}_` : ""}\u2026${last4 ?? ""}`;
 }
 
-function createRestrictedKeySteps(mode: KeyMode | undefined): string[] {
+function createRestrictedKeySteps(mode: KeyMode | undefined, { samePage = false } = {}): string[] {
   return [
-    `In the Stripe Dashboard, open Developers → API keys (${apiKeysPage(mode)}).`,
-    "Click “Create restricted key”, give it a name, and set each permission exactly as listed on this page.",
+    ...(samePage ? [] : [`In the Stripe Dashboard, open Developers → API keys (${apiKeysPage(mode)}).`]),
+    `${samePage ? "Then, on the same page, click" : "Click"} “Create restricted key”, give it a name, and set each permission exactly as our checklist lists it.`,
     `Click “Create key”, copy the new key (it starts with ${restrictedPrefix(mode)}) and paste it here.`,
+  ];
+}
+
+// Stripe reveals test-mode keys as often as needed, live-mode keys only once (support.stripe.com,
+// "What are Stripe API keys and how to find them").
+function copyAgainSteps(mode: KeyMode | undefined): string[] {
+  const copy = `Copy the full key from Developers → API keys (${apiKeysPage(mode)}) with the copy button beside it.`;
+  if (mode === "test") return [copy];
+  return [
+    copy,
+    "Stripe shows a live-mode key in full only once, when it is created. If you no longer have it, create a new restricted key instead:",
+    ...createRestrictedKeySteps(mode, { samePage: true }),
   ];
 }
 
@@ -65,7 +78,7 @@ export function refusal(code: KeyRefusalCode, facts: Facts): KeyRefusal {
       if (facts.masked) {
         return {
           ...base,
-          message: `This is a secret key (${shown("sk_", mode, last4)}), and only its masked form. Keyport never accepts secret keys, which give full access to your Stripe account; paste a restricted key (${restrictedPrefix(mode)}…) instead.`,
+          message: `This is a secret key (${shown("sk_", mode, last4)}), and only its masked form. We never accept secret keys, which give full access to your Stripe account; paste a restricted key (${restrictedExample(mode)}) instead.`,
           guidance: createRestrictedKeySteps(mode),
         };
       }
@@ -76,32 +89,32 @@ export function refusal(code: KeyRefusalCode, facts: Facts): KeyRefusal {
         guidance: [
           `Roll the secret key: in the Stripe Dashboard open Developers → API keys (${apiKeysPage(mode)}), click ⋯ next to the secret key and choose “Roll key” (“Rotate key” in newer Dashboards).`,
           "Pick when the old key should stop working (“Now”, unless your own systems still use it and need a few hours to switch), confirm, and put the new secret key wherever your systems use it.",
-          ...createRestrictedKeySteps(mode),
+          ...createRestrictedKeySteps(mode, { samePage: true }),
         ],
       };
     }
     case "publishable_key":
       return {
         ...base,
-        message: `This is a publishable key (${shown("pk_", mode, last4)}). Publishable keys are meant to be public, they sit in websites and apps, and cannot read your Stripe data, so they cannot be used here. Paste a restricted key (${restrictedPrefix(mode)}…) instead.`,
+        message: `This is a publishable key (${shown("pk_", mode, last4)}). Publishable keys are meant to be public (they sit in websites and apps) and cannot read your Stripe data, so they cannot be used here. Paste a restricted key (${restrictedExample(mode)}) instead.`,
         guidance: createRestrictedKeySteps(mode),
       };
     case "sandbox_key":
       return {
         ...base,
-        message: `This is a claimable sandbox key (${shown("rkcs_", mode, last4)}), the kind the Stripe CLI and developer tools create for a temporary sandbox. We need a restricted key created in your own Stripe account (${restrictedPrefix(mode)}…).`,
+        message: `This is a claimable sandbox key (${shown("rkcs_", mode, last4)}), the kind the Stripe CLI and developer tools create for a temporary sandbox. We need a restricted key created in your own Stripe account (${restrictedExample(mode)}).`,
         guidance: createRestrictedKeySteps(mode),
       };
     case "oauth_token":
       return {
         ...base,
-        message: `This is an OAuth access key (${shown("oak_", mode, last4)}), which Stripe issues to an app or platform you connected, not a key from your API keys page. Paste a restricted key (${restrictedPrefix(mode)}…) instead.`,
+        message: `This is an OAuth access key (${shown("oak_", mode, last4)}), which Stripe issues to an app or platform you connected, not a key from your API keys page. Paste a restricted key (${restrictedExample(mode)}) instead.`,
         guidance: createRestrictedKeySteps(mode),
       };
     case "webhook_secret":
       return {
         ...base,
-        message: `This is a webhook signing secret (${shown("whsec_", undefined, last4)}). It only verifies the events Stripe sends to one of your endpoints and cannot call the Stripe API. Paste a restricted key (${restrictedPrefix(undefined)}…) instead.`,
+        message: `This is a webhook signing secret (${shown("whsec_", undefined, last4)}). It only verifies the events Stripe sends to one of your endpoints and cannot call the Stripe API. Paste a restricted key (${restrictedExample(undefined)}) instead.`,
         guidance: [
           "If this signing secret was shared anywhere it should not be, roll it from the endpoint’s page under Developers → Webhooks in the Stripe Dashboard.",
           ...createRestrictedKeySteps(undefined),
@@ -110,13 +123,13 @@ export function refusal(code: KeyRefusalCode, facts: Facts): KeyRefusal {
     case "account_id":
       return {
         ...base,
-        message: `This is a Stripe account ID (${shown("acct_", undefined, last4)}). It names an account but grants no access. Paste a restricted key (${restrictedPrefix(undefined)}…) from your API keys page instead.`,
+        message: `This is a Stripe account ID (${shown("acct_", undefined, last4)}). It names an account but grants no access. Paste a restricted key (${restrictedExample(undefined)}) from your API keys page instead.`,
         guidance: createRestrictedKeySteps(undefined),
       };
     case "ephemeral_key":
       return {
         ...base,
-        message: `This is an ephemeral key (${shown("ek_", mode, last4)}), a short-lived key Stripe gives a mobile app for one customer. It expires soon and cannot be used here. Paste a restricted key (${restrictedPrefix(mode)}…) instead.`,
+        message: `This is an ephemeral key (${shown("ek_", mode, last4)}), a short-lived key Stripe gives a mobile app for one customer. It expires soon and cannot be used here. Paste a restricted key (${restrictedExample(mode)}) instead.`,
         guidance: createRestrictedKeySteps(mode),
       };
     case "multiple_keys":
@@ -127,26 +140,25 @@ export function refusal(code: KeyRefusalCode, facts: Facts): KeyRefusal {
       return {
         ...base,
         message: "This is the shortened, masked form of a key (with *, • or … in it) that Stripe shows in lists and messages, not the key itself.",
-        guidance: [
-          `Copy the full key from Developers → API keys (${apiKeysPage(mode)}) with the copy button beside it.`,
-          "Stripe shows a live-mode key in full only once, when it is created. If you no longer have it, create a new restricted key:",
-          ...createRestrictedKeySteps(mode),
-        ],
+        guidance: copyAgainSteps(mode),
       };
     case "truncated_key":
       return {
         ...base,
-        message: "This restricted key is too short: part of it seems to have been cut off when it was copied. Copy the whole key again, with the copy button beside it in the Dashboard.",
+        message: "This restricted key is too short: part of it seems to have been cut off when it was copied.",
+        guidance: copyAgainSteps(mode),
       };
     case "malformed_key":
       return {
         ...base,
-        message: "This starts like a restricted key but is not in the form Stripe uses: rk_live_ or rk_test_ followed by letters and digits. Copy the key again with the copy button beside it in the Dashboard.",
+        message: "This starts like a restricted key but is not in the form Stripe uses: rk_live_ or rk_test_ followed by letters and digits.",
+        guidance: copyAgainSteps(mode),
       };
     case "invalid_characters":
       return {
         ...base,
-        message: "This contains characters that never appear in a Stripe key, which holds only letters, digits and underscores. Copy the key again with the copy button beside it in the Dashboard, rather than from a document or a chat.",
+        message: "This contains characters that never appear in a Stripe key, which holds only letters, digits and underscores. Copy it straight from the Dashboard rather than from a document or a chat.",
+        guidance: copyAgainSteps(mode),
       };
     case "unrecognised":
       return {

@@ -169,6 +169,15 @@ describe("refusals", () => {
     expect(refused.last4).toBeUndefined();
   });
 
+  test("copying a live key again is not always possible, so its guidance also offers a new key", () => {
+    const live = refusalOf(parseKey(fakeKey("rk_live_", 12))).guidance?.join("\n") ?? "";
+    expect(live).toMatch(/only once/);
+    expect(live).toMatch(/Create restricted key/);
+    const testMode = refusalOf(parseKey(fakeKey("rk_test_", 12))).guidance?.join("\n") ?? "";
+    expect(testMode).toContain("https://dashboard.stripe.com/test/apikeys");
+    expect(testMode).not.toMatch(/only once/);
+  });
+
   test("an unknown mode after rk_ is malformed", () => {
     expect(refusalOf(parseKey(fakeKey("rk_prod_"))).code).toBe("malformed_key");
     expect(refusalOf(parseKey(fakeKey("rk_"))).code).toBe("malformed_key");
