@@ -157,31 +157,31 @@ function fastestRun(input: string, runs = 5): number {
 
 const RESTRICTED_KEY = /^rk_(test|live)_[A-Za-z0-9]{24,247}$/;
 
-function check(result: ParsedKey, c: Case): void {
+/** The first property `result` breaks, or undefined. Plain checks: 25 000 rounds of expect() cost seconds. */
+function problemWith(result: ParsedKey, c: Case): string | undefined {
   if (result.ok) {
-    expect(result.key.type).toBe("restricted");
-    expect(["test", "live"]).toContain(result.key.mode);
-    expect(result.key.last4).toMatch(/^[A-Za-z0-9]{4}$/);
-    expect(result.key.secret.reveal()).toMatch(RESTRICTED_KEY);
-    expect(result.key.secret.reveal().endsWith(result.key.last4)).toBe(true);
+    const { key } = result;
+    if (key.type !== "restricted" || (key.mode !== "test" && key.mode !== "live")) return "accepted something other than a test or live restricted key";
+    if (!/^[A-Za-z0-9]{4}$/.test(key.last4) || !key.secret.reveal().endsWith(key.last4)) return "last4 is not the key's last four characters";
+    if (!RESTRICTED_KEY.test(key.secret.reveal())) return "accepted a key outside ^rk_(test|live)_[A-Za-z0-9]{24,247}$";
   } else {
     const { refusal } = result;
-    expect(CODES.has(refusal.code)).toBe(true);
-    expect(refusal.message.length).toBeGreaterThan(0);
-    expect(refusal.message).toMatch(MESSAGE_CHARACTERS);
-    for (const step of refusal.guidance ?? []) expect(step).toMatch(MESSAGE_CHARACTERS);
-    if (refusal.last4 !== undefined) expect(refusal.last4).toMatch(/^[A-Za-z0-9]{4}$/);
+    if (!CODES.has(refusal.code)) return `unknown refusal code ${refusal.code}`;
+    if (refusal.message.length === 0) return "empty message";
+    if (![refusal.message, ...(refusal.guidance ?? [])].every((text) => MESSAGE_CHARACTERS.test(text))) return "message holds characters from the input";
+    if (refusal.last4 !== undefined && !/^[A-Za-z0-9]{4}$/.test(refusal.last4)) return "last4 hint is not four letters or digits";
   }
-  if (c.expectAccepted !== undefined) {
-    expect(result.ok && result.key.secret.reveal(), JSON.stringify(c.input)).toBe(c.expectAccepted);
+  if (c.expectAccepted !== undefined && !(result.ok && result.key.secret.reveal() === c.expectAccepted)) {
+    return `a valid key wrapped as a copy would wrap it was not accepted (${result.ok ? "different key" : result.refusal.code})`;
   }
   if (c.canary) {
     const shown = JSON.stringify(result);
     for (let i = 0; i + 5 <= c.canary.length; i++) {
       const window = c.canary.slice(i, i + 5);
-      if (shown.includes(window)) throw new Error(`output echoes input characters ${JSON.stringify(window)}: ${shown}`);
+      if (shown.includes(window)) return `output echoes input characters ${JSON.stringify(window)}: ${shown}`;
     }
   }
+  return undefined;
 }
 
 describe(`parseKey under fuzzing (seed ${SEED})`, () => {
@@ -190,7 +190,7 @@ describe(`parseKey under fuzzing (seed ${SEED})`, () => {
     let slowest = 0;
     let slowestInput = "";
     const seen = new Set<string>();
-    const started = performance.now();
+    let parsing = 0;
     for (let i = 0; i < CASES; i++) {
       const c = generate(rng);
       const t0 = performance.now();
@@ -198,17 +198,19 @@ describe(`parseKey under fuzzing (seed ${SEED})`, () => {
       try {
         result = parseKey(c.input);
       } catch (error) {
-        throw new Error(`case ${i} threw on input of length ${c.input.length}: ${String(error)}`);
+        throw new Error(`case ${i} threw on ${JSON.stringify(c.input.slice(0, 300))} (length ${c.input.length}): ${String(error)}`);
       }
       let elapsed = performance.now() - t0;
+      parsing += elapsed;
       if (elapsed > 5) elapsed = fastestRun(c.input);
       if (elapsed > slowest) [slowest, slowestInput] = [elapsed, `case ${i}, length ${c.input.length}`];
-      check(result, c);
+      const problem = problemWith(result, c);
+      if (problem) throw new Error(`case ${i}: ${problem}; input ${JSON.stringify(c.input.slice(0, 300))}`);
       seen.add(result.ok ? "accepted" : result.refusal.code);
     }
-    const total = performance.now() - started;
-    // Generous budgets for a shared 2-core machine; a backtracking regex would blow them by orders of magnitude.
-    expect(total, `total ${total.toFixed(0)} ms`).toBeLessThan(15_000);
+    // Generous budgets for a shared 2-core machine (about 15 µs a call when idle); a backtracking
+    // regex would blow them by orders of magnitude.
+    expect(parsing, `parsing took ${parsing.toFixed(0)} ms in all`).toBeLessThan(5_000);
     expect(slowest, `slowest ${slowest.toFixed(2)} ms (${slowestInput})`).toBeLessThan(50);
     // The generator reaches most outcomes, so the properties above were checked on each of them.
     for (const outcome of ["accepted", "secret_key", "publishable_key", "multiple_keys", "invalid_characters", "truncated_key", "too_long", "unrecognised", "extra_text", "masked_key"]) {
