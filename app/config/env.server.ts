@@ -1,7 +1,7 @@
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { generateKeyRingEntry, type KeyRing, parseKeyRing } from "~/domain/vault/key-ring";
 
 /**
  * The one module that reads the environment. Every other module asks `getEnv()`.
@@ -10,8 +10,6 @@ import { z } from "zod";
  * variable. In development and tests the data folder and development secrets are created on
  * first use, so `npm run dev` works on a fresh clone.
  */
-
-const keyRingEntry = /^[a-z0-9-]{1,32}:[A-Za-z0-9+/]{43}=$/;
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
@@ -27,13 +25,7 @@ const EnvSchema = z.object({
     .transform((u) => new URL(u).origin)
     .optional(),
   /** Comma-separated `id:base64(32 bytes)` master keys; the first one encrypts new keys. */
-  KEYPORT_ENCRYPTION_KEYS: z
-    .string()
-    .refine(
-      (v) => v.split(",").every((entry) => keyRingEntry.test(entry.trim())),
-      "must be a comma-separated list of id:base64 entries, each key exactly 32 bytes (generate one with `npm run --silent keyport -- vault:generate-key`)",
-    )
-    .optional(),
+  KEYPORT_ENCRYPTION_KEYS: z.string().optional(),
   KEYPORT_MANIFEST: z.string().default("examples/manifests/demo.json"),
   STRIPE_API_BASE: z.string().url().default("https://api.stripe.com"),
   /** Number of reverse proxies in front of the portal whose X-Forwarded-For we trust. */
@@ -41,8 +33,9 @@ const EnvSchema = z.object({
   KEYPORT_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
-export type Env = z.infer<typeof EnvSchema> & {
-  KEYPORT_ENCRYPTION_KEYS: string;
+export type Env = Omit<z.infer<typeof EnvSchema>, "KEYPORT_ENCRYPTION_KEYS"> & {
+  /** The vault's master keys; never printed (the ring holds KeyObjects). */
+  keyRing: KeyRing;
   /** Absolute path of the SQLite file when no PostgreSQL URL is configured. */
   sqlitePath: string;
   isProduction: boolean;
@@ -83,10 +76,19 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
       ? path.resolve(databaseUrl.replace(/^(sqlite|file):(\/\/)?/, ""))
       : path.join(dataDir, "keyport.db");
 
+  let keyRing: KeyRing;
+  try {
+    keyRing = parseKeyRing(encryptionKeys as string);
+  } catch (error) {
+    // The vault's message names the variable and the problem, never the key material.
+    throw new EnvError(`Invalid environment:\n  ${error instanceof Error ? error.message : String(error)}`);
+  }
+
+  const { KEYPORT_ENCRYPTION_KEYS: _spec, ...rest } = env;
   return {
-    ...env,
+    ...rest,
     KEYPORT_DATA_DIR: dataDir,
-    KEYPORT_ENCRYPTION_KEYS: encryptionKeys as string,
+    keyRing,
     sqlitePath,
     isProduction,
   };
@@ -105,7 +107,7 @@ function loadDevelopmentSecrets(dataDir: string) {
     return DevSecretsSchema.parse(JSON.parse(fs.readFileSync(file, "utf8")));
   }
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const secrets = { KEYPORT_ENCRYPTION_KEYS: `dev-1:${randomBytes(32).toString("base64")}` };
+  const secrets = { KEYPORT_ENCRYPTION_KEYS: generateKeyRingEntry("dev-1") };
   fs.writeFileSync(file, JSON.stringify(secrets, null, 2) + "\n", { mode: 0o600, flag: "wx" });
   return secrets;
 }

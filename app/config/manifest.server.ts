@@ -1,17 +1,22 @@
-import fs from "node:fs";
 import path from "node:path";
-import { z } from "zod";
+import { loadManifest } from "~/domain/manifest/load-manifest";
+import type { Manifest } from "~/domain/manifest/manifest";
 import { getEnv } from "./env.server";
 
-// Interim: reads the vendor block only, until the manifest schema lands.
-const VendorOnly = z.object({
-  version: z.number().int(),
-  vendor: z.object({ name: z.string(), website: z.string(), supportEmail: z.string() }),
-});
+/**
+ * The vendor's manifest, loaded and validated once (an invalid manifest stops the start with
+ * every problem named by field). Servers call `loadConfiguredManifest()` at start-up; request
+ * handlers then read it synchronously with `getManifest()`.
+ */
+let loaded: { path: string; manifest: Manifest } | undefined;
 
-let cached: z.infer<typeof VendorOnly> | undefined;
+export async function loadConfiguredManifest(): Promise<Manifest> {
+  const file = path.resolve(getEnv().KEYPORT_MANIFEST);
+  if (loaded?.path !== file) loaded = { path: file, manifest: await loadManifest(file) };
+  return loaded.manifest;
+}
 
-export function getManifest() {
-  cached ??= VendorOnly.parse(JSON.parse(fs.readFileSync(path.resolve(getEnv().KEYPORT_MANIFEST), "utf8")));
-  return cached;
+export function getManifest(): Manifest {
+  if (!loaded) throw new Error("The manifest has not been loaded yet: call loadConfiguredManifest() at start-up.");
+  return loaded.manifest;
 }

@@ -1,5 +1,5 @@
 import { getEnv } from "~/config/env.server";
-import { getManifest } from "~/config/manifest.server";
+import { loadConfiguredManifest } from "~/config/manifest.server";
 import { closeAppContext, ensureMigrated } from "./app-context.server";
 
 /**
@@ -8,7 +8,7 @@ import { closeAppContext, ensureMigrated } from "./app-context.server";
  */
 export async function startPortalServices() {
   const env = getEnv();
-  getManifest();
+  await loadConfiguredManifest();
   const applied = await ensureMigrated();
   if (applied.length > 0 && env.KEYPORT_LOG_LEVEL !== "silent") {
     console.log(`Applied database migrations: ${applied.join(", ")}`);
