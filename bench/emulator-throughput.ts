@@ -93,22 +93,22 @@ const scenarios = [
 ];
 
 console.log(`Stripe emulator throughput: ${connections} keep-alive connections, ${seconds} s per scenario, emulator pid ${child.pid}`);
-const rows: string[] = [];
-for (const scenario of scenarios) {
-  await drive(scenario.request, 1000); // warm-up (JIT, connection set-up)
-  const before = await admin.health();
-  const run = await drive(scenario.request, seconds * 1000);
-  const after = await admin.health();
-  const cpuSeconds = (after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / 1e6;
-  const wallSeconds = run.elapsedMs / 1000;
-  const perSecond = run.completed / wallSeconds;
-  const cpuShare = cpuSeconds / wallSeconds;
-  const unexpected = [...run.statuses].filter(([status]) => status !== scenario.expect);
-  if (unexpected.length > 0) throw new Error(`${scenario.name}: unexpected statuses ${JSON.stringify(unexpected)}`);
-  rows.push(
-    `${scenario.name.padEnd(28)} ${Math.round(perSecond).toLocaleString("en-US").padStart(8)} req/s   emulator CPU ${(cpuShare * 100).toFixed(0).padStart(3)}%   ≈ ${Math.round(perSecond / cpuShare).toLocaleString("en-US").padStart(8)} req/s per core   (${run.completed.toLocaleString("en-US")} × ${scenario.expect})`,
-  );
-  console.log(rows[rows.length - 1]);
+try {
+  for (const scenario of scenarios) {
+    await drive(scenario.request, 1000); // warm-up (JIT, connection set-up)
+    const before = await admin.health();
+    const run = await drive(scenario.request, seconds * 1000);
+    const after = await admin.health();
+    const cpuSeconds = (after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / 1e6;
+    const wallSeconds = run.elapsedMs / 1000;
+    const perSecond = run.completed / wallSeconds;
+    const cpuShare = cpuSeconds / wallSeconds;
+    const unexpected = [...run.statuses].filter(([status]) => status !== scenario.expect);
+    if (unexpected.length > 0) throw new Error(`${scenario.name}: unexpected statuses ${JSON.stringify(unexpected)}`);
+    console.log(
+      `${scenario.name.padEnd(28)} ${Math.round(perSecond).toLocaleString("en-US").padStart(8)} req/s   emulator CPU ${(cpuShare * 100).toFixed(0).padStart(3)}%   ≈ ${Math.round(perSecond / cpuShare).toLocaleString("en-US").padStart(8)} req/s per core   (${run.completed.toLocaleString("en-US")} × ${scenario.expect})`,
+    );
+  }
+} finally {
+  child.kill("SIGTERM");
 }
-
-child.kill("SIGTERM");

@@ -148,3 +148,18 @@ describe("IP allowlists", () => {
     expect(ipAllowed("127.0.0.1", [])).toBe(false);
   });
 });
+
+describe("the README's permission table", () => {
+  it("lists every permission with its label and route count", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const readme = await readFile(new URL("./README.md", import.meta.url), "utf8");
+    const rows = new Map<string, { label: string; routes: number }>();
+    for (const match of readme.matchAll(/^\| [A-Za-z]+ \| `([a-z_]+)` \| ([^|]+) \| (\d+) \|/gm)) {
+      rows.set(match[1] as string, { label: (match[2] as string).trim(), routes: Number(match[3]) });
+    }
+    const counts = new Map<string, number>();
+    for (const route of ROUTES) for (const name of route.requires) counts.set(name, (counts.get(name) ?? 0) + 1);
+    const expected = new Map([...PERMISSIONS.values()].map((p) => [p.name, { label: p.label, routes: counts.get(p.name) ?? 0 }]));
+    expect(rows).toEqual(expected);
+  });
+});

@@ -161,8 +161,8 @@ export function accountAccessError(key: string, account: string): ErrorAnswer {
 
 /**
  * Unknown path or method: 404 "Unrecognized request URL (GET: /v1/…). Please see
- * https://stripe.com/docs or we can help at https://support.stripe.com/." (stripe-java's tests and
- * several fixtures quoting the live API; stripe-mock answers the same for unknown routes).
+ * https://stripe.com/docs or we can help at https://support.stripe.com/." (public test code quoting the
+ * live API, e.g. a Java SDK test on `/v1/plans/…`; stripe-mock answers the same for unknown routes).
  */
 export function unrecognizedUrlError(method: string, path: string): ErrorAnswer {
   return answer(404, {

@@ -165,6 +165,9 @@ describe("permissions: 403 StripePermissionError", () => {
     // The message stripe/stripe-node #2246 shows for an "all Read" key.
     expect(e2.message).toContain("Having the 'rak_accounts_kyc_id_numbers_read' permission would allow this request to continue.");
 
+    const kyc = await client({ mode: "test", permissions: ["accounts_kyc_basic_read", "accounts_kyc_id_numbers_read", "connected_account_read"] });
+    await expect(kyc.stripe.accounts.retrieveCurrent()).resolves.toMatchObject({ id: kyc.account, object: "account" });
+
     const secret = await client({ mode: "test", type: "secret" });
     expect(secret.key).toMatch(/^sk_test_51[A-Za-z0-9]{97}$/);
     await expect(secret.stripe.accounts.retrieveCurrent()).resolves.toMatchObject({ id: secret.account, object: "account" });
@@ -358,11 +361,16 @@ describe("the ledger", () => {
     expect(writerLedger.requests[writer.id]).toMatchObject({ total: 2, byStatus: { 404: 2 }, byMethod: { POST: 1, DELETE: 1 } });
   });
 
-  it("shows a probe that accidentally mutates: an action on a real object", async () => {
-    const { id, stripe } = await client({ mode: "test", permissions: ["subscription_write"] });
+  it("shows a probe that accidentally mutates: an action on a real object, a create with the permission", async () => {
+    const { id, stripe } = await client({ mode: "live", permissions: ["subscription_write", "customer_write"] });
     const [subscription] = (await stripe.subscriptions.list({ limit: 1 })).data;
     const canceled = await stripe.subscriptions.cancel(subscription?.id as string);
     expect(canceled.status).toBe("canceled");
-    expect((await admin.ledger(id)).changes).toMatchObject([{ change: "action", action: "cancel", object: "subscription", id: subscription?.id }]);
+    const customer = await stripe.customers.create({ name: "Probe leftover" });
+    expect(customer).toMatchObject({ object: "customer", livemode: true, name: "Probe leftover" });
+    expect((await admin.ledger(id)).changes).toMatchObject([
+      { change: "action", action: "cancel", object: "subscription", id: subscription?.id, mode: "live" },
+      { change: "created", object: "customer", id: customer.id, mode: "live", method: "POST", path: "/v1/customers" },
+    ]);
   });
 });

@@ -4,10 +4,10 @@
  * test-mode keys. Settings: see config.ts and emulator/README.md.
  */
 import { createEmulatorAdmin } from "./admin-client";
-import { configFromEnv } from "./config";
+import { configFromEnv, type EmulatorConfig } from "./config";
 import { startEmulator } from "./server";
 
-let config;
+let config: EmulatorConfig;
 try {
   config = configFromEnv(process.env);
 } catch (error) {
