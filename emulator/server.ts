@@ -40,7 +40,7 @@ import { createFaultState, type FaultState, type Faults } from "./faults";
 import { type FormObject, parseForm } from "./form";
 import { ACCOUNT_ID_PATTERN, createKeyStore, ipAllowed, type KeyRecord, type KeyStore, newAccountId, normalizeIp } from "./keys";
 import { createLedger, type Ledger } from "./ledger";
-import { createObjectStore, type Mode, type ObjectStore, type StoredObject, type StripeObject, typeInfo } from "./objects";
+import { createObjectStore, type ObjectStore, type StoredObject, type StripeObject, typeInfo } from "./objects";
 import { createRateLimiter, type RateLimiter, type RateLimits, STRIPE_RATE_LIMITS } from "./rate-limit";
 import { compileRouter, type Router } from "./router";
 
@@ -421,8 +421,7 @@ function execute(
       const stored = target as StoredObject;
       const action = route.actionName as string;
       const status = ACTION_STATUS[action];
-      if (status !== undefined && "status" in stored.data) stored.data.status = status;
-      else if (status !== undefined && action === "cancel") stored.data.status = status;
+      if (status !== undefined) stored.data.status = status;
       Object.assign(stored.data, writableFields(body));
       record("action", stored, action);
       return { status: 200, body: stored.data };
@@ -470,4 +469,3 @@ function listBody(items: readonly StoredObject[], path: string, query: string, s
   return { object: "list", data: page, has_more: hasMore, url: path };
 }
 
-export type { Mode };
