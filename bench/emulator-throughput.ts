@@ -11,25 +11,14 @@
  * the requests per second, the emulator's CPU use over the run (from /_emulator/health), and the
  * rate that CPU use implies for one fully used core.
  */
-import { spawn } from "node:child_process";
 import net from "node:net";
-import { createInterface } from "node:readline";
 import { createEmulatorAdmin } from "../emulator/admin-client";
+import { startEmulatorProcess } from "./support/emulator-process";
 
 const seconds = Number(process.argv[2] ?? 5);
 const connections = Number(process.argv[3] ?? 32);
 
-const child = spawn(process.execPath, ["--import", "tsx", "emulator/main.ts"], {
-  env: { ...process.env, STRIPE_EMULATOR_PORT: "0", STRIPE_EMULATOR_RATE_LIMIT: "off", STRIPE_EMULATOR_DEMO_KEYS: "off" },
-  stdio: ["ignore", "pipe", "inherit"],
-});
-const firstLine = await new Promise<string>((resolve, reject) => {
-  const lines = createInterface({ input: child.stdout });
-  lines.once("line", resolve);
-  child.once("exit", (code) => reject(new Error(`emulator exited with ${code}`)));
-});
-const url = /http:\/\/127\.0\.0\.1:\d+/.exec(firstLine)?.[0];
-if (!url) throw new Error(`unexpected first line: ${firstLine}`);
+const { url, stop } = await startEmulatorProcess({ STRIPE_EMULATOR_RATE_LIMIT: "off" });
 const port = Number(new URL(url).port);
 const admin = createEmulatorAdmin(url);
 
@@ -92,7 +81,7 @@ const scenarios = [
   { name: "(c) 401 invalid key", request: requestBytes("/v1/customers", unknownKey), expect: 401 },
 ];
 
-console.log(`Stripe emulator throughput: ${connections} keep-alive connections, ${seconds} s per scenario, emulator pid ${child.pid}`);
+console.log(`Stripe emulator throughput: ${connections} keep-alive connections, ${seconds} s per scenario`);
 try {
   for (const scenario of scenarios) {
     await drive(scenario.request, 1000); // warm-up (JIT, connection set-up)
@@ -110,5 +99,5 @@ try {
     );
   }
 } finally {
-  child.kill("SIGTERM");
+  stop();
 }

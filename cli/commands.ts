@@ -1,13 +1,36 @@
 import { EmailSchema, NameSchema, PasswordSchema, StaffRoleSchema } from "~/auth/account-schemas";
+import path from "node:path";
 import { getEnv } from "~/config/env.server";
+import { loadManifest } from "~/domain/manifest/load-manifest";
+import { checkKey } from "~/domain/probe/check-key";
+import { renderReportText } from "~/domain/report/render-report-text";
+import { getStripeTransport } from "~/services/stripe.server";
 import { createStaffUser } from "~/services/accounts.server";
 import { closeAppContext, ensureMigrated, getAppContext } from "~/services/app-context.server";
 import { DEMO_ACCOUNTS, seedDemoAccounts } from "~/services/demo-data.server";
 import { type Command, readStdin, UsageError } from "./command";
+import { readKeyFromStdin } from "./read-key";
 
 const withDatabase = { cleanup: closeAppContext };
 
+const VERDICT_EXIT_CODES = { accepted: 0, rejected: 1, inconclusive: 2 } as const;
+
 export const commands: Record<string, Command> = {
+  check: {
+    summary: "Check a restricted key (read from standard input) against the manifest; exit 0 accepted, 1 rejected, 2 inconclusive.",
+    usage: "[--manifest FILE] [--json] [--full-scan] < key",
+    options: { manifest: { type: "string" }, json: { type: "boolean" }, "full-scan": { type: "boolean" } },
+    async run(values) {
+      const manifest = await loadManifest(path.resolve(typeof values.manifest === "string" ? values.manifest : getEnv().KEYPORT_MANIFEST));
+      const pasted = await readKeyFromStdin();
+      const progress = values.json || !process.stderr.isTTY ? undefined : (p: { completed: number; total: number }) => process.stderr.write(`\rChecking… ${p.completed}/${p.total}`);
+      const { report } = await checkKey(pasted, manifest, { transport: getStripeTransport(), fullScan: values["full-scan"] === true, onProgress: progress });
+      if (progress) process.stderr.write("\r\x1b[K");
+      console.log(values.json ? JSON.stringify(report, null, 2) : renderReportText(report));
+      return VERDICT_EXIT_CODES[report.verdict];
+    },
+  },
+
   "db:migrate": {
     ...withDatabase,
     summary: "Apply database migrations (SQLite file, or PostgreSQL with DATABASE_URL).",
