@@ -121,7 +121,7 @@ export const commands: Record<string, Command> = {
       // The entry alone on standard output, so it can be piped into a secret store; advice on standard error.
       console.log(entry);
       console.error(
-        "Add this entry to KEYPORT_ENCRYPTION_KEYS, keeping the current ones (see docs/decisions/004-envelope-encryption.md):\n" +
+        "Add this entry to KEYPORT_ENCRYPTION_KEYS, keeping the current ones (see docs/decisions/004-envelope-encryption-for-stored-keys.md):\n" +
           "  1. append it at the END on every instance and restart them (all can now open records sealed under it);\n" +
           "  2. move it to the FRONT on every instance and restart them (new keys are sealed under it);\n" +
           "  3. run `npm run keyport -- vault:rotate` until it reports nothing under the old key;\n" +
