@@ -269,6 +269,23 @@ describe.each(DIALECTS)("connection store on %s", (dialect) => {
     expect(await listConnections(ctx, { organisationId: fresh.organisationId })).toEqual([]);
   });
 
+  it("stores the accepting check with the connection, in the same transaction", async () => {
+    const customer = await createCustomer(ctx.db);
+    const check = { triggeredBy: "connect" as const, status: "over_privileged" as const, durationMs: 1530, requests: 14, manifestVersion: 3, findings: { excess: ["charge_write"] } };
+    const stored = await storeConnection(ctx, connectionInput(customer, fakeRestrictedKey(), { check }));
+    expect(stored).toMatchObject({ health_status: "over_privileged", last_checked_at: clock });
+    expect(await getConnection(ctx, stored.id)).toEqual(stored);
+    expect(await listChecks(ctx, stored.id)).toEqual([
+      { id: expect.any(Number), connection_id: stored.id, checked_at: clock, triggered_by: "connect", status: "over_privileged", duration_ms: 1530, requests: 14, manifest_version: 3, findings: { excess: ["charge_write"] } },
+    ]);
+
+    // The history row fails after the connection row was inserted: neither is kept.
+    const other = await createCustomer(ctx.db);
+    const broken = { ...check, triggeredBy: "cron" as unknown as "scheduled" };
+    await expect(storeConnection(ctx, connectionInput(other, fakeRestrictedKey(), { check: broken }))).rejects.toThrow(/check constraint|CHECK constraint/i);
+    expect(await listConnections(ctx, { organisationId: other.organisationId })).toEqual([]);
+  });
+
   it("disconnecting destroys the key in the same statement as the state change, and the database enforces it", async () => {
     const customer = await createCustomer(ctx.db);
     const key = fakeRestrictedKey();

@@ -109,6 +109,8 @@ export interface StoreConnectionInput {
   createdBy: string | null;
   /** The active connection this one takes over (same organisation and mode); it is destroyed in the same transaction. */
   replaces?: string;
+  /** The check that accepted the key, recorded as the first history row in the same transaction. */
+  check?: Omit<CheckInput, "connectionId">;
 }
 
 /**
@@ -126,6 +128,7 @@ export async function storeConnection(ctx: AppContext, input: StoreConnectionInp
   invariant(Number.isInteger(input.manifestVersion) && input.manifestVersion > 0, "manifestVersion must be a positive integer.");
   const report = JSON.stringify(input.report ?? null);
   invariant(!report.includes(plaintext), "The report must not contain the key.");
+  invariant(!input.check || !JSON.stringify(input.check.findings ?? null).includes(plaintext), "The check's findings must not contain the key.");
 
   const id = createId("con");
   const sealed = sealSecret({ plaintext: input.secret, binding: { organisationId: input.organisationId, connectionId: id }, keyRing: ctx.keyRing });
@@ -168,6 +171,13 @@ export async function storeConnection(ctx: AppContext, input: StoreConnectionInp
         if (existing) throw activeExists(existing, input.mode);
       }
       await trx.insertInto("connections").values(row).execute();
+      if (input.check) {
+        const check = { ...input.check, connectionId: id };
+        await insertCheck(trx, check, now);
+        row.health_status = check.status;
+        row.last_checked_at = check.checkedAt ?? now;
+        if (check.nextCheckAt !== undefined) row.next_check_at = check.nextCheckAt;
+      }
       if (input.replaces) {
         await trx.updateTable("connections").set({ replaced_by: id }).where("id", "=", input.replaces).execute();
       }
@@ -358,36 +368,41 @@ export interface ConnectionCheck {
  * so the caller can record a status change in the audit trail.
  */
 export async function recordCheck(ctx: AppContext, check: CheckInput): Promise<{ checkId: number; previousStatus: ConnectionHealthStatus }> {
-  const checkedAt = check.checkedAt ?? ctx.now();
   return ctx.db.transaction().execute(async (trx) => {
     const current = await trx.selectFrom("connections").select("health_status").where("id", "=", check.connectionId).executeTakeFirst();
     if (!current) throw notFound(check.connectionId);
-    const inserted = await trx
-      .insertInto("connection_checks")
-      .values({
-        connection_id: check.connectionId,
-        checked_at: checkedAt,
-        triggered_by: check.triggeredBy,
-        status: check.status,
-        duration_ms: Math.round(check.durationMs),
-        requests: check.requests,
-        manifest_version: check.manifestVersion,
-        findings: JSON.stringify(check.findings ?? null),
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    await trx
-      .updateTable("connections")
-      .set({
-        health_status: check.status,
-        last_checked_at: checkedAt,
-        updated_at: ctx.now(),
-        ...(check.nextCheckAt !== undefined ? { next_check_at: check.nextCheckAt } : {}),
-      })
-      .where("id", "=", check.connectionId)
-      .execute();
-    return { checkId: Number(inserted.id), previousStatus: current.health_status };
+    const checkId = await insertCheck(trx, check, ctx.now());
+    return { checkId, previousStatus: current.health_status };
   });
+}
+
+async function insertCheck(trx: Transaction<Database>, check: CheckInput, now: number): Promise<number> {
+  const checkedAt = check.checkedAt ?? now;
+  const inserted = await trx
+    .insertInto("connection_checks")
+    .values({
+      connection_id: check.connectionId,
+      checked_at: checkedAt,
+      triggered_by: check.triggeredBy,
+      status: check.status,
+      duration_ms: Math.round(check.durationMs),
+      requests: check.requests,
+      manifest_version: check.manifestVersion,
+      findings: JSON.stringify(check.findings ?? null),
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await trx
+    .updateTable("connections")
+    .set({
+      health_status: check.status,
+      last_checked_at: checkedAt,
+      updated_at: now,
+      ...(check.nextCheckAt !== undefined ? { next_check_at: check.nextCheckAt } : {}),
+    })
+    .where("id", "=", check.connectionId)
+    .execute();
+  return Number(inserted.id);
 }
 
 /** A connection's check history, newest first, keyset-paginated by `beforeId`. */
