@@ -254,9 +254,10 @@ describe.each(DIALECTS)("connection store on %s", (dialect) => {
     const old = await storeConnection(ctx, connectionInput(customer, oldKey));
     const before = await rawRow(old.id);
 
-    // The insert of the new row fails (unknown user), after the old row was already ended inside the transaction.
-    await expect(storeConnection(ctx, connectionInput(customer, fakeRestrictedKey(), { replaces: old.id, createdBy: "usr_nobody" }))).rejects.toThrow(
-      /foreign key/i,
+    // The last write fails (a history row the schema refuses), after the old row was ended and the new one inserted.
+    const broken = { triggeredBy: "cron" as unknown as "connect", status: "healthy" as const, durationMs: 1, requests: 1, manifestVersion: 3, findings: null };
+    await expect(storeConnection(ctx, connectionInput(customer, fakeRestrictedKey(), { replaces: old.id, check: broken }))).rejects.toThrow(
+      /check constraint|CHECK constraint/i,
     );
 
     expect(await rawRow(old.id)).toEqual(before);
