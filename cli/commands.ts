@@ -1,13 +1,17 @@
-import { EmailSchema, NameSchema, PasswordSchema, StaffRoleSchema } from "~/auth/account-schemas";
 import path from "node:path";
+import { z } from "zod";
+import { EmailSchema, NameSchema, PasswordSchema, StaffRoleSchema } from "~/auth/account-schemas";
 import { getEnv } from "~/config/env.server";
 import { loadManifest } from "~/domain/manifest/load-manifest";
 import { checkKey } from "~/domain/probe/check-key";
 import { renderReportText } from "~/domain/report/render-report-text";
+import { generateKeyRingEntry } from "~/domain/vault/key-ring";
+import { VaultError } from "~/domain/vault/vault-error";
 import { getStripeTransport } from "~/services/stripe.server";
 import { createStaffUser } from "~/services/accounts.server";
 import { closeAppContext, ensureMigrated, getAppContext } from "~/services/app-context.server";
 import { DEMO_ACCOUNTS, seedDemoAccounts } from "~/services/demo-data.server";
+import { DEFAULT_BATCH_SIZE, masterKeyUsage, rotateVault } from "~/services/vault-rotation.server";
 import { type Command, readStdin, UsageError } from "./command";
 import { readKeyFromStdin } from "./read-key";
 
@@ -82,6 +86,70 @@ export const commands: Record<string, Command> = {
       );
       console.log(`Created ${user.role} ${user.email} (${user.id}).`);
       if (generatedPassword) console.log(`Password (shown once, store it now): ${generatedPassword}`);
+    },
+  },
+
+  "vault:rotate": {
+    ...withDatabase,
+    summary: "Re-wrap every stored key under the active master key, in batches; resumable, safe to re-run.",
+    usage: `[--batch-size N (default ${DEFAULT_BATCH_SIZE})] [--max-batches N]`,
+    options: { "batch-size": { type: "string" }, "max-batches": { type: "string" } },
+    async run(values) {
+      const count = z.coerce.number().int().min(1).max(100_000).optional();
+      const batchSize = count.safeParse(values["batch-size"]);
+      if (!batchSize.success) throw new UsageError("--batch-size must be a whole number from 1 to 100000.");
+      const maxBatches = count.safeParse(values["max-batches"]);
+      if (!maxBatches.success) throw new UsageError("--max-batches must be a whole number from 1 to 100000.");
+      await ensureMigrated();
+      const ctx = getAppContext();
+      console.log(`Re-wrapping under master key '${ctx.keyRing.activeKeyId}' (ring: ${ctx.keyRing.keyIds.join(", ")}).`);
+      const summary = await rotateVault(ctx, {
+        batchSize: batchSize.data,
+        maxBatches: maxBatches.data,
+        actor: { type: "system", label: "command line: vault:rotate" },
+        onProgress(event) {
+          if (event.type !== "batch_done") return;
+          const t = event.totals;
+          console.log(`  batch ${event.batch}: ${t.scanned} examined, ${t.rewrapped} re-wrapped, ${t.refingerprinted} re-fingerprinted, ${t.skipped.length} skipped, ${t.failed.length} failed`);
+        },
+      });
+      console.log(
+        `${summary.complete ? "Done" : "Stopped early (--max-batches); run again to continue"}: ${summary.rewrapped} re-wrapped, ` +
+          `${summary.refingerprinted} re-fingerprinted, ${summary.skipped.length} skipped (changed meanwhile; run again), ${summary.failed.length} failed.`,
+      );
+      for (const failure of summary.failed) console.log(`  FAILED ${failure.connectionId} (${failure.code}): ${failure.message}`);
+      console.log("Stored keys per master key:");
+      for (const usage of await masterKeyUsage(ctx)) {
+        const role = usage.active ? "active" : usage.inRing ? "in ring" : "NOT IN RING";
+        const removable = !usage.active && usage.inRing && usage.sealedRecords === 0 && usage.fingerprints === 0 ? "; nothing depends on it any more" : "";
+        console.log(`  ${usage.keyId} (${role}): ${usage.sealedRecords} sealed, ${usage.fingerprints} fingerprints${removable}`);
+      }
+      return summary.failed.length > 0 ? 1 : 0;
+    },
+  },
+
+  "vault:generate-key": {
+    summary: "Print a new master-key entry (id:base64) for KEYPORT_ENCRYPTION_KEYS.",
+    usage: "[--id ID (default: today's date)]",
+    options: { id: { type: "string" } },
+    async run(values) {
+      const id = typeof values.id === "string" ? values.id : new Date().toISOString().slice(0, 10);
+      let entry: string;
+      try {
+        entry = generateKeyRingEntry(id);
+      } catch (error) {
+        if (error instanceof VaultError) throw new UsageError("--id must be 1 to 32 characters of a-z, 0-9 and '-'.");
+        throw error;
+      }
+      // The entry alone on standard output, so it can be piped into a secret store; advice on standard error.
+      console.log(entry);
+      console.error(
+        "Add this entry to KEYPORT_ENCRYPTION_KEYS, keeping the current ones (see docs/decisions/004-envelope-encryption-for-stored-keys.md):\n" +
+          "  1. append it at the END on every instance and restart them (all can now open records sealed under it);\n" +
+          "  2. move it to the FRONT on every instance and restart them (new keys are sealed under it);\n" +
+          "  3. run `npm run keyport -- vault:rotate` until it reports nothing under the old key;\n" +
+          "  4. remove the old entry.",
+      );
     },
   },
 };

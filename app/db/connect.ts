@@ -34,6 +34,9 @@ export function connectDatabase(options: { url?: string; sqlitePath: string; poo
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
+  // Deleted rows are overwritten, not left in free pages: a disconnected key's ciphertext and
+  // wrapped data key must not survive in the file (checkpointed WAL included).
+  sqlite.pragma("secure_delete = ON");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return { db, dialect: "sqlite", destroy: () => db.destroy() };
 }

@@ -1,12 +1,14 @@
 import { type Kysely, type Migration, Migrator } from "kysely";
 import type { Dialect } from "./connect";
 import { foundation } from "./migrations/0001-foundation";
+import { connections } from "./migrations/0002-connections";
 import type { Database } from "./schema";
 
 /** Every migration, in order. Written with Kysely's schema builder so each runs on both dialects. */
 function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     "0001-foundation": foundation(dialect),
+    "0002-connections": connections(dialect),
   };
 }
 

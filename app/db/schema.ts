@@ -11,6 +11,8 @@ export interface Database {
   invitations: InvitationTable;
   rate_limits: RateLimitTable;
   audit_events: AuditEventTable;
+  connections: ConnectionTable;
+  connection_checks: ConnectionCheckTable;
 }
 
 export type Role = "customer" | "support" | "admin";
@@ -72,6 +74,67 @@ export interface AuditEventTable {
   ip: string | null;
   /** JSON object; never holds key material. */
   details: string;
+}
+
+export type ConnectionMode = "test" | "live";
+export type ConnectionState = "active" | "replaced" | "revoked_by_customer";
+/** Issue 7's statuses. The column is unconstrained text, so adding one needs no migration. */
+export type ConnectionHealthStatus =
+  | "unchecked"
+  | "healthy"
+  | "over_privileged"
+  | "missing_permissions"
+  | "needs_update"
+  | "revoked"
+  | "expired"
+  | "ip_blocked"
+  | "check_failed";
+export type CheckTrigger = "connect" | "scheduled" | "manual" | "support" | "api";
+
+export interface ConnectionTable {
+  /** `con_…` */
+  id: string;
+  organisation_id: string;
+  mode: ConnectionMode;
+  state: ConnectionState;
+  health_status: Generated<ConnectionHealthStatus>;
+  stripe_account_id: string | null;
+  key_last4: string;
+  /** HMAC-SHA256 of the key under a key derived from master key `fingerprint_key_id`; NULL once ended. */
+  fingerprint: string | null;
+  fingerprint_key_id: string | null;
+  /** The sealed record (app/domain/vault/sealed-secret.ts): all four set while active, all NULL once ended. */
+  master_key_id: string | null;
+  wrapped_data_key: string | null;
+  ciphertext: string | null;
+  sealed_version: number | null;
+  manifest_version: number;
+  /** JSON: the accepted key's report; never key material. */
+  report: string;
+  created_at: number;
+  /** A user id; NULL when the command line or the system stored it. */
+  created_by: string | null;
+  updated_at: number;
+  ended_at: number | null;
+  ended_by: string | null;
+  replaced_by: string | null;
+  last_checked_at: number | null;
+  next_check_at: number | null;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+}
+
+export interface ConnectionCheckTable {
+  id: Generated<number>;
+  connection_id: string;
+  checked_at: number;
+  triggered_by: CheckTrigger;
+  status: ConnectionHealthStatus;
+  duration_ms: number;
+  requests: number;
+  manifest_version: number;
+  /** JSON; never key material. */
+  findings: string;
 }
 
 export type UserRow = Selectable<UserTable>;

@@ -4,6 +4,7 @@ import { getEnv } from "~/config/env.server";
 import { connectDatabase, type DatabaseHandle, type Dialect } from "~/db/connect";
 import { migrateToLatest } from "~/db/migrate";
 import type { Database } from "~/db/schema";
+import type { KeyRing } from "~/domain/vault/key-ring";
 
 /**
  * What every service needs, passed explicitly so tests can run the same services against a
@@ -14,15 +15,26 @@ export interface AppContext {
   dialect: Dialect;
   lucia: ReturnType<typeof createLucia>;
   now: () => number;
+  /** The vault's master keys (KEYPORT_ENCRYPTION_KEYS); tests pass their own. */
+  readonly keyRing: KeyRing;
 }
 
-export function createAppContext(handle: Pick<DatabaseHandle, "db" | "dialect">, options: { secureCookies: boolean; now?: () => number }): AppContext {
+export function createAppContext(
+  handle: Pick<DatabaseHandle, "db" | "dialect">,
+  options: { secureCookies: boolean; now?: () => number; keyRing?: KeyRing },
+): AppContext {
   const now = options.now ?? Date.now;
+  const { keyRing } = options;
   return {
     db: handle.db,
     dialect: handle.dialect,
     lucia: createLucia(handle.db, { secure: options.secureCookies, now }),
     now,
+    // Read from the environment only when a service first needs the vault, so a context for
+    // services that never touch it does not create development secrets.
+    get keyRing() {
+      return keyRing ?? getEnv().keyRing;
+    },
   };
 }
 
@@ -34,7 +46,7 @@ export function getAppContext(): AppContext {
   if (!shared) {
     const env = getEnv();
     const handle = connectDatabase({ url: env.DATABASE_URL, sqlitePath: env.sqlitePath });
-    shared = { handle, context: createAppContext(handle, { secureCookies: env.isProduction }) };
+    shared = { handle, context: createAppContext(handle, { secureCookies: env.isProduction, keyRing: env.keyRing }) };
   }
   return shared.context;
 }
