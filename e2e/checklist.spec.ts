@@ -217,6 +217,22 @@ test("copy as text puts the checklist on the clipboard and says so", async ({ pa
   expect(copied).toContain("Everything else: None");
 });
 
+test("when the browser refuses to copy, the text is opened and selected for copying by hand", async ({ page }) => {
+  await page.addInitScript(() => {
+    Object.defineProperty(navigator, "clipboard", { value: { writeText: () => Promise.reject(new DOMException("Denied", "NotAllowedError")) } });
+  });
+  await page.goto("/checklist");
+  await page.getByRole("button", { name: "Copy as text" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "did not let this page copy" })).toBeVisible();
+  const text = page.getByRole("region", { name: "The checklist as plain text" });
+  await expect(text).toBeVisible();
+  await expect(text).toBeFocused();
+  // Chromium leaves the final line break out of a selection's text.
+  const selected = await page.evaluate(() => window.getSelection()?.toString() ?? "");
+  expect(selected.trimEnd()).toBe((await text.textContent())?.trimEnd());
+  expect(selected).toContain("Everything else: None");
+});
+
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
 

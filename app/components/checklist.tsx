@@ -117,7 +117,8 @@ function ChecklistGroupList({ group, heading }: { group: ChecklistGroup; heading
       <H id={id} className="checklist-group-title">
         {group.label}
       </H>
-      <ul className="checklist-rows" aria-labelledby={id}>
+      {/* role="list": Safari drops list semantics from lists styled without bullets. */}
+      <ul className="checklist-rows" role="list" aria-labelledby={id}>
         {group.items.map((item) => (
           <ChecklistRow key={item.permission} item={item} />
         ))}
@@ -219,7 +220,7 @@ export function ChecklistSummary({
           <G id={`${id}-${group.category}`} className="checklist-summary-group-title">
             {group.label}
           </G>
-          <ul aria-labelledby={`${id}-${group.category}`}>
+          <ul role="list" aria-labelledby={`${id}-${group.category}`}>
             {group.items.map((item) => (
               <li key={item.permission}>
                 <span className="checklist-summary-name">

@@ -142,7 +142,7 @@ export default function ChecklistPage() {
                 {vendor.name} calls Stripe only from these addresses. Restrict the key to them in Stripe&apos;s form, so the key is useless from
                 anywhere else.
               </p>
-              <ul className="checklist-ip-list">
+              <ul className="checklist-ip-list" role="list">
                 {checklist.ipAllowlist.map((address) => (
                   <li key={address}>
                     <code>{address}</code>
@@ -156,7 +156,7 @@ export default function ChecklistPage() {
             <h2 id="create-title">Create the key</h2>
             <h3>With a pre-filled link</h3>
             <p className="muted">Open Stripe&apos;s form with the name and these permissions already selected, check the rows, then create the key.</p>
-            <ul className="checklist-create-links">
+            <ul className="checklist-create-links" role="list">
               {checklist.createLinks.map((link, index) => (
                 <li key={link.mode}>
                   <a
@@ -179,7 +179,7 @@ export default function ChecklistPage() {
             </div>
 
             <h3>Step by step</h3>
-            <ol className="steps checklist-steps">
+            <ol className="steps checklist-steps" role="list">
               {checklist.steps.map((step) => (
                 <li key={step.title}>
                   <span className="checklist-step-title">{step.title}</span>
@@ -206,7 +206,7 @@ export default function ChecklistPage() {
             <h2 id="export-title">Copy or download</h2>
             <p className="muted small">The same checklist, for your notes, your team or your own documentation.</p>
             <ChecklistText text={text} />
-            <ul className="checklist-downloads">
+            <ul className="checklist-downloads" role="list">
               <li>
                 <a href="/checklist.json" type="application/json">
                   As JSON
