@@ -1,6 +1,6 @@
 import { DEMO, expectAccessible, logIn, test } from "./fixtures";
 
-const PUBLIC_PAGES = ["/", "/login", "/signup"];
+const PUBLIC_PAGES = ["/", "/login", "/signup", "/checklist"];
 const CUSTOMER_PAGES = ["/dashboard", "/organisation", "/account"];
 const STAFF_PAGES = ["/staff", "/staff/audit", "/account"];
 
