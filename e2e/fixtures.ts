@@ -1,5 +1,15 @@
 import { test as base, expect, type Page } from "@playwright/test";
 import { AxeBuilder } from "@axe-core/playwright";
+import fs from "node:fs";
+import { createEmulatorAdmin } from "../emulator/admin-client";
+
+/** The Stripe emulator the portal under test talks to (started by playwright.config.ts). */
+export const emulator = createEmulatorAdmin(process.env.E2E_EMULATOR_URL ?? "http://127.0.0.1:3211");
+
+/** The demo manifest's grants, e.g. ["charge_read", …]: an "exact" key holds these. */
+export const REQUIRED_GRANTS = Object.entries(
+  (JSON.parse(fs.readFileSync("examples/manifests/demo.json", "utf8")) as { permissions: Record<string, { level: string }> }).permissions,
+).map(([name, r]) => `${name}_${r.level}`);
 
 let counter = 0;
 
@@ -52,4 +62,22 @@ export async function expectAccessible(page: Page) {
     serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`),
     `accessibility violations on ${page.url()}`,
   ).toEqual([]);
+}
+
+/** Signs a new customer up (a fresh organisation) and leaves them on the dashboard. */
+export async function signUpCustomer(page: Page, prefix = "customer") {
+  const email = uniqueEmail(prefix);
+  await page.goto("/signup");
+  await page.getByLabel("Your name").fill("Test Customer");
+  await page.getByLabel("Work e-mail address").fill(email);
+  await page.getByLabel("Company name").fill(`${prefix} Ltd`);
+  await page.getByLabel("Password").fill("a long enough passphrase");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/dashboard/);
+  return email;
+}
+
+/** Saves a full-page screenshot under test-results/screenshots/ for a person to look at. */
+export async function keepScreenshot(page: Page, name: string) {
+  await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true });
 }

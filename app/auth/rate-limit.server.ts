@@ -16,6 +16,10 @@ export const RATE_LIMITS = {
   loginPerIp: { name: "login-ip", limit: 20, windowMs: 15 * 60_000 },
   loginFailuresPerAccount: { name: "login-account", limit: 5, windowMs: 15 * 60_000 },
   signupPerIp: { name: "signup-ip", limit: 5, windowMs: 60 * 60_000 },
+  // Answering "which permissions does this key have" makes the portal an oracle for stolen keys:
+  // enough attempts to fix a key a few times over, far too few to test keys in bulk.
+  keySubmissionsPerOrganisation: { name: "key-org", limit: 15, windowMs: 60 * 60_000 },
+  keySubmissionsPerIp: { name: "key-ip", limit: 30, windowMs: 60 * 60_000 },
 } satisfies Record<string, RateLimitRule>;
 
 export interface RateLimitVerdict {

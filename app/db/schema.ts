@@ -1,3 +1,4 @@
+import type { HealthStatus } from "~/domain/health/health-status";
 import type { Generated, Insertable, Selectable } from "kysely";
 
 /**
@@ -79,16 +80,8 @@ export interface AuditEventTable {
 export type ConnectionMode = "test" | "live";
 export type ConnectionState = "active" | "replaced" | "revoked_by_customer";
 /** Issue 7's statuses. The column is unconstrained text, so adding one needs no migration. */
-export type ConnectionHealthStatus =
-  | "unchecked"
-  | "healthy"
-  | "over_privileged"
-  | "missing_permissions"
-  | "needs_update"
-  | "revoked"
-  | "expired"
-  | "ip_blocked"
-  | "check_failed";
+/** Defined with the domain's health rules; no database constraint, so new statuses need no migration. */
+export type ConnectionHealthStatus = HealthStatus;
 export type CheckTrigger = "connect" | "scheduled" | "manual" | "support" | "api";
 
 export interface ConnectionTable {
