@@ -7,7 +7,10 @@ import { checkKey } from "~/domain/probe/check-key";
 import { renderReportText } from "~/domain/report/render-report-text";
 import { generateKeyRingEntry } from "~/domain/vault/key-ring";
 import { VaultError } from "~/domain/vault/vault-error";
+import { checkConnectionNow, scheduleSettings } from "~/services/health.server";
+import { describeSweep, makeDue, newInstanceId, sweepHealth } from "~/services/health-scheduler.server";
 import { getStripeTransport } from "~/services/stripe.server";
+import { loadConfiguredManifest } from "~/config/manifest.server";
 import { createStaffUser } from "~/services/accounts.server";
 import { closeAppContext, ensureMigrated, getAppContext } from "~/services/app-context.server";
 import { DEMO_ACCOUNTS, seedDemoAccounts } from "~/services/demo-data.server";
@@ -20,6 +23,35 @@ const withDatabase = { cleanup: closeAppContext };
 const VERDICT_EXIT_CODES = { accepted: 0, rejected: 1, inconclusive: 2 } as const;
 
 export const commands: Record<string, Command> = {
+  health: {
+    ...withDatabase,
+    summary: "Run health checks: the due connections, --all of them now, or one --connection (for cron). Exit 1 if a check could not run.",
+    usage: "[--all | --connection ID] [--json]",
+    options: { all: { type: "boolean" }, connection: { type: "string" }, json: { type: "boolean" } },
+    async run(values) {
+      if (values.all && values.connection) throw new UsageError("Use either --all or --connection, not both.");
+      await ensureMigrated();
+      const manifest = await loadConfiguredManifest();
+      const ctx = getAppContext();
+      if (typeof values.connection === "string") {
+        const result = await checkConnectionNow(ctx, values.connection, { trigger: "manual", actor: { type: "system", label: "command line" } });
+        const { report: _report, ...rest } = result;
+        console.log(values.json ? JSON.stringify(rest, null, 2) : `${result.connectionId}: ${result.status}${result.changed ? ` (was ${result.previousStatus})` : ""}, ${result.requests} requests in ${result.durationMs} ms${result.error ? ` — ${result.error}` : ""}`);
+        return result.error ? 1 : 0;
+      }
+      if (values.all) await makeDue(ctx);
+      const summary = await sweepHealth(ctx, {
+        instanceId: newInstanceId(),
+        manifest,
+        transport: getStripeTransport(),
+        schedule: scheduleSettings(),
+      });
+      console.log(values.json ? JSON.stringify(summary, null, 2) : describeSweep(summary));
+      for (const failure of values.json ? [] : summary.failed) console.error(`  ${failure.connectionId}: ${failure.error}`);
+      return summary.failed.length > 0 ? 1 : 0;
+    },
+  },
+
   check: {
     summary: "Check a restricted key (read from standard input) against the manifest; exit 0 accepted, 1 rejected, 2 inconclusive.",
     usage: "[--manifest FILE] [--json] [--full-scan] < key",

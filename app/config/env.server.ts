@@ -31,6 +31,12 @@ const EnvSchema = z.object({
   /** Number of reverse proxies in front of the portal whose X-Forwarded-For we trust. */
   KEYPORT_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
   KEYPORT_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  /** Hours between scheduled health checks of one connection. */
+  KEYPORT_HEALTH_INTERVAL_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
+  /** Spread of each interval (0.1 = ±10%), so checks do not all fall at once. */
+  KEYPORT_HEALTH_JITTER: z.coerce.number().min(0).max(0.5).default(0.1),
+  /** Run scheduled health checks inside this portal process ("off" to leave them to cron). */
+  KEYPORT_SCHEDULER: z.enum(["on", "off"]).default("on"),
 });
 
 export type Env = Omit<z.infer<typeof EnvSchema>, "KEYPORT_ENCRYPTION_KEYS"> & {

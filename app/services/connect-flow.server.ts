@@ -6,6 +6,7 @@ import { requestMeta } from "~/utils/request-meta.server";
 import { getAppContext } from "./app-context.server";
 import { ConnectFormSchema, type ConnectResponse } from "./connect-form";
 import { connectKey } from "./connect-key.server";
+import { firstCheckAt } from "./health.server";
 import { getStripeTransport } from "./stripe.server";
 
 /** One submission of the connect form, for both the plain form post and the streaming endpoint. */
@@ -22,7 +23,7 @@ export async function submitConnectForm(
     getAppContext(),
     { organisationId: user.organisationId, actor: user, pasted: parsed.data.key, confirmAccountSwitch: parsed.data.confirmAccountSwitch },
     requestMeta(request, context),
-    { manifest: getManifest(), transport: getStripeTransport(), onProgress },
+    { manifest: getManifest(), transport: getStripeTransport(), onProgress, firstCheckAt: () => firstCheckAt(getAppContext()) },
   );
   switch (outcome.kind) {
     case "accepted":

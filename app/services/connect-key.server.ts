@@ -43,6 +43,8 @@ export interface ConnectDependencies {
   manifest: Manifest;
   transport: StripeTransport;
   onProgress?: (progress: ProbeProgress) => void;
+  /** When the first scheduled health check should run. */
+  firstCheckAt?: () => number;
 }
 
 export async function connectKey(ctx: AppContext, input: ConnectInput, meta: RequestMeta, deps: ConnectDependencies): Promise<ConnectOutcome> {
@@ -114,6 +116,7 @@ export async function connectKey(ctx: AppContext, input: ConnectInput, meta: Req
         requests: report.requests,
         manifestVersion: manifest.version,
         findings: report,
+        ...(deps.firstCheckAt ? { nextCheckAt: deps.firstCheckAt() } : {}),
       },
     });
   } catch (error) {

@@ -348,6 +348,12 @@ export interface CheckInput {
   checkedAt?: number;
   /** When the scheduler should look again; left as it is when omitted. */
   nextCheckAt?: number | null;
+  /** The key satisfies this manifest version: the connection is now up to date with it. */
+  satisfiesManifestVersion?: number;
+  /** Release the scheduling lease this owner holds, in the same transaction. */
+  releaseLeaseOf?: string;
+  /** Runs inside the transaction when the status changes (e.g. to enqueue a webhook event). */
+  onStatusChange?: (trx: Transaction<Database>, change: { previous: ConnectionHealthStatus; next: ConnectionHealthStatus }) => Promise<void>;
 }
 
 export interface ConnectionCheck {
@@ -372,6 +378,23 @@ export async function recordCheck(ctx: AppContext, check: CheckInput): Promise<{
     const current = await trx.selectFrom("connections").select("health_status").where("id", "=", check.connectionId).executeTakeFirst();
     if (!current) throw notFound(check.connectionId);
     const checkId = await insertCheck(trx, check, ctx.now());
+    if (check.satisfiesManifestVersion !== undefined) {
+      await trx
+        .updateTable("connections")
+        .set({ manifest_version: check.satisfiesManifestVersion })
+        .where("id", "=", check.connectionId)
+        .where("manifest_version", "<", check.satisfiesManifestVersion)
+        .execute();
+    }
+    if (check.releaseLeaseOf !== undefined) {
+      await trx
+        .updateTable("connections")
+        .set({ lease_owner: null, lease_expires_at: null })
+        .where("id", "=", check.connectionId)
+        .where("lease_owner", "=", check.releaseLeaseOf)
+        .execute();
+    }
+    if (current.health_status !== check.status) await check.onStatusChange?.(trx, { previous: current.health_status, next: check.status });
     return { checkId, previousStatus: current.health_status };
   });
 }

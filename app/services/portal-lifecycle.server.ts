@@ -1,10 +1,14 @@
 import { getEnv } from "~/config/env.server";
 import { loadConfiguredManifest } from "~/config/manifest.server";
-import { closeAppContext, ensureMigrated } from "./app-context.server";
+import { closeAppContext, ensureMigrated, getAppContext } from "./app-context.server";
+import { startPortalHealthScheduler } from "./health.server";
+
+let stopScheduler: (() => Promise<void>) | undefined;
 
 /**
  * Everything the portal does once when it starts: validate the environment and the manifest
- * (either stops the start with a message naming the problem), apply migrations.
+ * (either stops the start with a message naming the problem), apply migrations, start the
+ * health scheduler (unless KEYPORT_SCHEDULER=off leaves it to cron).
  */
 export async function startPortalServices() {
   const env = getEnv();
@@ -13,6 +17,7 @@ export async function startPortalServices() {
   if (applied.length > 0 && env.KEYPORT_LOG_LEVEL !== "silent") {
     console.log(`Applied database migrations: ${applied.join(", ")}`);
   }
+  if (env.KEYPORT_SCHEDULER === "on") stopScheduler = startPortalHealthScheduler(getAppContext());
   return {
     host: env.HOST,
     port: env.PORT,
@@ -24,5 +29,6 @@ export async function startPortalServices() {
 }
 
 export async function stopPortalServices() {
+  await stopScheduler?.();
   await closeAppContext();
 }
