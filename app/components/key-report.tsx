@@ -1,9 +1,9 @@
 import type { Finding, KeyCheckReport } from "~/domain/report/report";
 
 const VERDICT = {
-  accepted: { className: "alert-ok", icon: "✓", title: "Key accepted" },
-  rejected: { className: "alert-bad", icon: "✗", title: "This key can't be used yet" },
-  inconclusive: { className: "alert-warn", icon: "!", title: "We could not check this key" },
+  accepted: { className: "alert-ok", icon: "✓", title: { connect: "Key accepted", health: "The key works as needed" } },
+  rejected: { className: "alert-bad", icon: "✗", title: { connect: "This key can't be used yet", health: "The key has a problem" } },
+  inconclusive: { className: "alert-warn", icon: "!", title: { connect: "We could not check this key", health: "The last check could not finish" } },
 } as const;
 
 const FINDING: Record<Finding, { label: string; className: string }> = {
@@ -22,12 +22,24 @@ const LEVEL = { none: "None", read: "Read", write: "Write", unknown: "?" } as co
  * A key check in plain words: verdict (colour and text), what to change and where, and the row
  * by row result. Takes the report as a loader or stream returns it; it holds no key material.
  */
-export function KeyReport({ report, headingLevel = 2 }: { report: KeyCheckReport; headingLevel?: 2 | 3 }) {
+export function KeyReport({
+  report,
+  headingLevel = 2,
+  context = "connect",
+}: {
+  report: KeyCheckReport;
+  headingLevel?: 2 | 3;
+  /** "connect" for a key just pasted, "health" for a stored key's latest check. */
+  context?: "connect" | "health";
+}) {
   const verdict = VERDICT[report.verdict];
   const Heading = `h${headingLevel}` as "h2";
   const Sub = `h${headingLevel + 1}` as "h3";
   // "Could not check" is the verdict itself, already said in the banner: not something to change.
-  const actionable = report.problems.filter((p) => p.code !== "could_not_check");
+  // A problem that only repeats the banner (a refusal, an expired key) adds nothing unless it says what to do.
+  const actionable = report.problems.filter(
+    (p) => p.code !== "could_not_check" && (p.message !== report.summary || p.fix || p.guidance?.length),
+  );
   const errors = actionable.filter((p) => p.severity === "error");
   const warnings = actionable.filter((p) => p.severity === "warning");
   return (
@@ -35,7 +47,7 @@ export function KeyReport({ report, headingLevel = 2 }: { report: KeyCheckReport
       <div className={`alert ${verdict.className}`} role={report.verdict === "accepted" ? "status" : "alert"}>
         <Heading id="key-report-title" className="alert-title">
           <span aria-hidden="true">{verdict.icon} </span>
-          {verdict.title}
+          {verdict.title[context]}
         </Heading>
         <p>{report.summary}</p>
         <p className="small muted report-facts">
