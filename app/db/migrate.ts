@@ -2,6 +2,7 @@ import { type Kysely, type Migration, Migrator } from "kysely";
 import type { Dialect } from "./connect";
 import { foundation } from "./migrations/0001-foundation";
 import { connections } from "./migrations/0002-connections";
+import { supportListIndex } from "./migrations/0003-support-list-index";
 import type { Database } from "./schema";
 
 /** Every migration, in order. Written with Kysely's schema builder so each runs on both dialects. */
@@ -9,6 +10,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     "0001-foundation": foundation(dialect),
     "0002-connections": connections(dialect),
+    "0003-support-list-index": supportListIndex(),
   };
 }
 
