@@ -77,12 +77,10 @@ export default function Dashboard() {
       ) : null}
       {connected && replaced ? (
         <div className="alert alert-ok" role="status">
-          <div className="alert-title">
-            Key …{connected.last4} replaced …{replaced.last4}
-          </div>
+          <div className="alert-title">Key …{connected.last4} connected</div>
           <p>
-            The new key passed the check and is stored encrypted. Keyport destroyed its copy of …{replaced.last4}, but the key still works in Stripe
-            until you delete it there.
+            It passed the check, is stored encrypted and replaces …{replaced.last4}. Keyport destroyed its copy of …{replaced.last4}, but that key
+            still works in Stripe until you delete it there.
           </p>
           <p>
             <a href={replaced.stripeApiKeysUrl} target="_blank" rel="noreferrer">
