@@ -153,6 +153,15 @@ test("a customer replaces a key, must confirm a switch of Stripe account, then d
   await expectAccessible(page);
   await keepScreenshot(page, "lifecycle-8-activity");
 
+  // On a phone: the history table scrolls inside its frame, the page does not.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto("/dashboard");
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await keepScreenshot(page, "lifecycle-9-dashboard-phone");
+  await page.goto(`/connections/${thirdId}/disconnected`);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await keepScreenshot(page, "lifecycle-10-disconnected-phone");
+
   // Keyport only read: none of the keys changed anything in Stripe.
   for (const key of [first, second, third]) expect((await emulator.ledger(key.id)).changes).toEqual([]);
 });
