@@ -166,7 +166,7 @@ test("a customer replaces a key, must confirm a switch of Stripe account, then d
   for (const key of [first, second, third]) expect((await emulator.ledger(key.id)).changes).toEqual([]);
 });
 
-test("replacing refuses a key of the other mode before asking Stripe", async ({ page }) => {
+test("replacing refuses a key of the other mode, and a key that was replaced meanwhile, before asking Stripe", async ({ page }) => {
   await signUpCustomer(page, "wrongmode");
   const testKey = await emulator.createKey({ mode: "test", permissions: REQUIRED_GRANTS });
   await page.goto("/connect");
@@ -182,6 +182,19 @@ test("replacing refuses a key of the other mode before asking Stripe", async ({ 
   expect(storedRow(id)?.state).toBe("active");
   await page.getByRole("link", { name: "Cancel" }).click();
   await expect(page).toHaveURL(`/connections/${id}`);
+
+  // A stale page: the key was replaced elsewhere (another tab, a colleague) while this page was open.
+  await page.getByRole("link", { name: "Replace key" }).click();
+  const elsewhere = await emulator.createKey({ mode: "test", permissions: REQUIRED_GRANTS });
+  const origin = new URL(page.url()).origin;
+  const replacedElsewhere = await page.request.post("/connect", { form: { key: elsewhere.key, replace: id }, headers: { Origin: origin }, maxRedirects: 0 });
+  expect(replacedElsewhere.headers().location).toMatch(/\/dashboard\?connected=con_/);
+  const late = await emulator.createKey({ mode: "test", permissions: REQUIRED_GRANTS });
+  await pasteKey(page, late.key, "Check and replace");
+  await expect(page.getByRole("alert")).toContainText(`Your test-mode key …${last4(testKey)} was replaced or disconnected in the meantime`);
+  expect((await emulator.ledger(late.id)).requests[late.id]?.total ?? 0).toBe(0);
+  await page.goto("/dashboard");
+  await expect(page.locator(".connection-card").getByText(`rk_test_…${last4(elsewhere)}`)).toBeVisible();
 });
 
 test("without JavaScript: replace, then disconnect a live key with the typed confirmation", async ({ browser }) => {

@@ -75,7 +75,8 @@ export async function disconnectConnection(
       const scoped = Object.create(ctx, { db: { value: trx } }) as AppContext;
       const ended = await destroyConnectionSecret(scoped, input.connectionId, { state: "revoked_by_customer", endedBy, organisationId: input.organisationId });
       await audit(scoped, "success", summary);
-      // Webhook: the lead's `connection.revoked` event is enqueued through this hook.
+      // HOOK POINT — `connection.revoked` webhook: enqueue the event here (through `onRevoked`, or a call
+      // added right here for every caller), inside the transaction, after the key is gone and audited.
       await hooks.onRevoked?.(trx, ended);
       return ended;
     });
