@@ -45,6 +45,7 @@ function Nav({ user }: { user: Awaited<ReturnType<typeof loader>>["user"] }) {
           ["/connect", "Connect a key"],
           ["/checklist", "Checklist"],
           ["/organisation", "Organisation"],
+          ["/activity", "Activity"],
           ["/account", "Account"],
         ]
       : [

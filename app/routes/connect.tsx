@@ -3,22 +3,30 @@ import { Form, Link, useActionData, useLoaderData, useNavigate } from "@remix-ru
 import { useRef, useState, type FormEvent } from "react";
 import { requireCustomer } from "~/auth/session.server";
 import { ChecklistSummary, toChecklistSummary } from "~/components/checklist";
+import { HealthBadge } from "~/components/health-badge";
 import { KeyReport } from "~/components/key-report";
 import { getManifest } from "~/config/manifest.server";
 import { buildChecklist } from "~/domain/checklist/build-checklist";
 import { getAppContext } from "~/services/app-context.server";
 import type { ConnectResponse } from "~/services/connect-form";
-import { submitConnectForm } from "~/services/connect-flow.server";
+import { findReplaceTarget, submitConnectForm } from "~/services/connect-flow.server";
 import { listConnections } from "~/services/connection-store.server";
 import { pageTitle } from "~/utils/page-title";
 
-export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Connect your Stripe key");
+export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
+  pageTitle(matches, data?.replacing ? `Replace your ${data.replacing.mode}-mode key` : "Connect your Stripe key");
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireCustomer(request, context);
   const manifest = getManifest();
+  // "Replace key" (?replace=con_…): the same flow, for that connection's mode. Another organisation's id is a 404.
+  const replacing = await findReplaceTarget(user, new URL(request.url).searchParams.get("replace"));
+  if (replacing && replacing.state !== "active") throw redirect(`/connections/${replacing.id}`);
   const active = await listConnections(getAppContext(), { organisationId: user.organisationId, state: "active" });
   return {
+    replacing: replacing
+      ? { id: replacing.id, mode: replacing.mode, last4: replacing.key_last4, account: replacing.stripe_account_id, status: replacing.health_status }
+      : null,
     summary: toChecklistSummary(buildChecklist(manifest)),
     modes: manifest.modes,
     vendorName: manifest.vendor.name,
@@ -28,7 +36,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireCustomer(request, context);
-  const result = await submitConnectForm(request, context, user, await request.formData());
+  const form = await request.formData();
+  const replacing = await findReplaceTarget(user, form.get("replace"));
+  const result = await submitConnectForm(request, context, user, form, { replacing });
   if (result.kind === "accepted") throw redirect(`/dashboard?connected=${result.connectionId}`);
   const status = result.kind === "rate_limited" ? 429 : result.kind === "invalid" ? 400 : 200;
   return data(result, { status });
@@ -60,7 +70,7 @@ async function streamCheck(form: FormData, onLine: (line: StreamLine) => void) {
 }
 
 export default function ConnectPage() {
-  const { summary, modes, vendorName, active } = useLoaderData<typeof loader>();
+  const { summary, modes, vendorName, active, replacing } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigate = useNavigate();
   const formRef = useRef<HTMLFormElement>(null);
@@ -92,15 +102,28 @@ export default function ConnectPage() {
     }
   }
 
-  const modeText = modes.length === 2 ? "a test-mode (rk_test_…) or live-mode (rk_live_…)" : modes[0] === "live" ? "a live-mode (rk_live_…)" : "a test-mode (rk_test_…)";
+  const modeText = replacing
+    ? `a new ${replacing.mode}-mode (rk_${replacing.mode}_…)`
+    : modes.length === 2
+      ? "a test-mode (rk_test_…) or live-mode (rk_live_…)"
+      : modes[0] === "live"
+        ? "a live-mode (rk_live_…)"
+        : "a test-mode (rk_test_…)";
   const mismatch = result?.kind === "account_mismatch" ? result : null;
+  const pageUrl = replacing ? `/connect?replace=${replacing.id}` : "/connect";
 
   return (
     <>
       <div className="page-header">
         <div>
-          <p className="eyebrow">Connect</p>
-          <h1>Connect your Stripe key</h1>
+          {replacing ? (
+            <p className="eyebrow">
+              <Link to="/dashboard">Dashboard</Link> › <Link to={`/connections/${replacing.id}`}>Key …{replacing.last4}</Link> › Replace
+            </p>
+          ) : (
+            <p className="eyebrow">Connect</p>
+          )}
+          <h1>{replacing ? `Replace your ${replacing.mode}-mode key …${replacing.last4}` : "Connect your Stripe key"}</h1>
           <p>
             Paste {modeText} restricted key. We check it against Stripe without changing anything in your account, and store it encrypted
             only if it gives {vendorName} exactly what it needs.
@@ -110,8 +133,28 @@ export default function ConnectPage() {
       <div className="grid-2 connect-layout">
         <div className="stack">
           <section className="card" aria-labelledby="paste-title">
-            <h2 id="paste-title">Paste the key</h2>
-            {active.length > 0 ? (
+            <h2 id="paste-title">{replacing ? "Paste the new key" : "Paste the key"}</h2>
+            {replacing ? (
+              <div className="replace-current">
+                <div className="spread">
+                  <span>
+                    Connected now: <span className="mono">rk_{replacing.mode}_…{replacing.last4}</span>
+                    {replacing.account ? (
+                      <>
+                        {" "}
+                        for <span className="mono">{replacing.account}</span>
+                      </>
+                    ) : null}
+                  </span>
+                  <HealthBadge status={replacing.status} />
+                </div>
+                <ol className="replace-steps small">
+                  <li>The new key goes through the full check{replacing.account ? ` and must belong to the same Stripe account (${replacing.account})` : ""}.</li>
+                  <li>Until it passes, …{replacing.last4} stays connected and nothing changes.</li>
+                  <li>Once the new key is stored, Keyport destroys …{replacing.last4} here. You then delete it in Stripe.</li>
+                </ol>
+              </div>
+            ) : active.length > 0 ? (
               <div className="alert alert-info">
                 <p>
                   {active.map((c) => `Your ${c.mode}-mode key …${c.last4}${c.account ? ` (${c.account})` : ""}`).join(" and ")} {active.length === 1 ? "is" : "are"} connected.
@@ -119,11 +162,23 @@ export default function ConnectPage() {
                 </p>
               </div>
             ) : null}
-            <Form method="post" action="/connect" className="form connect-form" ref={formRef} onSubmit={onSubmit} autoComplete="off">
+            <Form method="post" action={pageUrl} className="form connect-form" ref={formRef} onSubmit={onSubmit} autoComplete="off">
+              {replacing ? <input type="hidden" name="replace" value={replacing.id} /> : null}
+              {mismatch ? <AccountSwitch mismatch={mismatch} vendorName={vendorName} /> : null}
               <div className="field">
                 <label htmlFor="key">Restricted API key</label>
                 <div id="key-hint" className="hint">
-                  It starts with <code>rk_test_</code> or <code>rk_live_</code>. Never paste a secret key (<code>sk_</code>).
+                  {replacing ? (
+                    <>
+                      It starts with <code>rk_{replacing.mode}_</code>.
+                    </>
+                  ) : (
+                    <>
+                      It starts with <code>rk_test_</code> or <code>rk_live_</code>.
+                    </>
+                  )}{" "}
+                  Never paste a secret key (<code>sk_</code>).
+                  {mismatch ? " Paste the key again: it is never kept in this page." : null}
                 </div>
                 <input
                   id="key"
@@ -142,18 +197,15 @@ export default function ConnectPage() {
                   disabled={checking}
                 />
               </div>
-              {mismatch ? (
-                <label className="checkbox">
-                  <input type="checkbox" name="confirmAccountSwitch" value="on" />
-                  <span>
-                    I want to switch {vendorName} from Stripe account {mismatch.currentAccount} to {mismatch.newAccount}.
-                  </span>
-                </label>
-              ) : null}
               <div className="row">
                 <button type="submit" className="button" disabled={checking}>
-                  {checking ? "Checking…" : "Check and connect"}
+                  {checking ? "Checking…" : replacing ? "Check and replace" : "Check and connect"}
                 </button>
+                {replacing ? (
+                  <Link to={`/connections/${replacing.id}`} className="button button-secondary">
+                    Cancel
+                  </Link>
+                ) : null}
                 <span className="muted small">Read-only requests; nothing in your Stripe account changes.</span>
               </div>
             </Form>
@@ -174,7 +226,7 @@ export default function ConnectPage() {
               <p>{failure}</p>
             </div>
           ) : null}
-          {result ? <ConnectResult result={result} /> : null}
+          {result ? <ConnectResult result={result} retryHref={pageUrl} /> : null}
         </div>
 
         <aside className="card" aria-label="Checklist">
@@ -188,7 +240,37 @@ export default function ConnectPage() {
   );
 }
 
-function ConnectResult({ result }: { result: ConnectResponse }) {
+/**
+ * Shown in the form when the accepted key belongs to another Stripe account than the connected
+ * one: what switching means, and the box that allows it on the next attempt.
+ */
+function AccountSwitch({ mismatch, vendorName }: { mismatch: { currentAccount: string; newAccount: string }; vendorName: string }) {
+  return (
+    <div className="alert alert-warn account-switch" role="alert" aria-labelledby="account-switch-title">
+      <h3 id="account-switch-title" className="alert-title">
+        This key belongs to a different Stripe account
+      </h3>
+      <dl className="facts account-switch-facts">
+        <dt>Connected now</dt>
+        <dd className="mono">{mismatch.currentAccount}</dd>
+        <dt>Key you pasted</dt>
+        <dd className="mono">{mismatch.newAccount}</dd>
+      </dl>
+      <p>
+        The key passed the permission check, but nothing was stored. If you switch, {vendorName} works with {mismatch.newAccount} from then on and
+        no longer reaches {mismatch.currentAccount} through Keyport.
+      </p>
+      <label className="checkbox">
+        <input type="checkbox" name="confirmAccountSwitch" value="on" />
+        <span>
+          Yes, switch {vendorName} from <span className="mono">{mismatch.currentAccount}</span> to <span className="mono">{mismatch.newAccount}</span>
+        </span>
+      </label>
+    </div>
+  );
+}
+
+function ConnectResult({ result, retryHref }: { result: ConnectResponse; retryHref: string }) {
   switch (result.kind) {
     case "accepted":
       return null;
@@ -208,24 +290,19 @@ function ConnectResult({ result }: { result: ConnectResponse }) {
         </div>
       );
     case "account_mismatch":
+      // The warning and the choice are in the form above; the (passing) check is here for reference.
       return (
-        <div className="stack">
-          <div className="alert alert-warn" role="alert">
-            <div className="alert-title">This key belongs to a different Stripe account</div>
-            <p>
-              Your connected key is for {result.currentAccount}; this one is for {result.newAccount}. Nothing was stored. If you really mean to
-              switch accounts, tick the box above and paste the key again.
-            </p>
-          </div>
-          <KeyReport report={result.report} />
-        </div>
+        <details className="card account-switch-report">
+          <summary>The pasted key&apos;s permission check</summary>
+          <KeyReport report={result.report} headingLevel={3} />
+        </details>
       );
     default:
       return (
         <div className="stack">
           <KeyReport report={result.report} />
           <p>
-            <Link to="/connect" className="button button-secondary" reloadDocument>
+            <Link to={retryHref} className="button button-secondary" reloadDocument>
               Check again with a new key
             </Link>
           </p>

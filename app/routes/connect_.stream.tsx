@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { requireCustomer } from "~/auth/session.server";
-import { submitConnectForm } from "~/services/connect-flow.server";
+import { findReplaceTarget, submitConnectForm } from "~/services/connect-flow.server";
 import { redactSecrets } from "~/utils/redact-secrets";
 
 /**
@@ -11,12 +11,14 @@ import { redactSecrets } from "~/utils/redact-secrets";
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireCustomer(request, context);
   const form = await request.formData();
+  // Before the stream starts, so another organisation's connection id is a plain 404.
+  const replacing = await findReplaceTarget(user, form.get("replace"));
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
     async start(controller) {
       const send = (line: unknown) => controller.enqueue(encoder.encode(`${JSON.stringify(line)}\n`));
       try {
-        const result = await submitConnectForm(request, context, user, form, (progress) => send({ type: "progress", ...progress }));
+        const result = await submitConnectForm(request, context, user, form, { replacing, onProgress: (progress) => send({ type: "progress", ...progress }) });
         send({ type: "result", result });
       } catch (error) {
         console.error(redactSecrets(`Key check failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`));
