@@ -10,8 +10,9 @@ import { commands } from "../cli/commands";
  * command fails this test until someone has written its row.
  */
 type Reveals = "nothing secret" | "a new master key (for the operator to store)" | "a generated staff password, once";
-const COMMANDS: Record<string, { touchesStoredKeys: "no" | "re-wraps in memory, never prints them"; reveals: Reveals }> = {
+const COMMANDS: Record<string, { touchesStoredKeys: "no" | "re-wraps in memory, never prints them" | "decrypts in memory to re-probe, never prints them"; reveals: Reveals }> = {
   check: { touchesStoredKeys: "no", reveals: "nothing secret" }, // the key comes on stdin; the report names only its last four
+  health: { touchesStoredKeys: "decrypts in memory to re-probe, never prints them", reveals: "nothing secret" }, // statuses and counts
   "db:migrate": { touchesStoredKeys: "no", reveals: "nothing secret" },
   "db:seed": { touchesStoredKeys: "no", reveals: "nothing secret" }, // demo passwords, development only
   "user:create": { touchesStoredKeys: "no", reveals: "a generated staff password, once" },
