@@ -22,7 +22,7 @@ import { DEMO, emulator, expect, REQUIRED_GRANTS, test, uniqueEmail } from "./fi
 
 type Role = "anonymous" | "owner" | "foreign" | "support" | "admin";
 /** null: this role is not sent this request here (it would change the fixture; another spec covers it). */
-type Expected = 200 | 400 | 403 | 404 | "login" | `→${string}` | null;
+type Expected = 200 | 400 | 403 | 404 | 409 | "login" | `→${string}` | null;
 interface Row {
   /** The route module, as named in app/routes. */
   file: string;
@@ -82,6 +82,10 @@ const ROWS: Row[] = [
   { file: "staff.tsx", path: "/staff", expect: STAFF },
   { file: "staff._index.tsx", path: "/staff", expect: STAFF },
   { file: "staff.audit.tsx", path: "/staff/audit", expect: STAFF },
+  { file: "staff.connections.$connectionId.tsx", path: "/staff/connections/{active}", expect: STAFF },
+  { file: "staff.connections.$connectionId.tsx", path: "/staff/connections/{missing}", expect: { ...STAFF, support: 404, admin: 404 } },
+  // "Check now" re-probes the key (read-only); customers, even the owner, are refused.
+  { file: "staff.connections.$connectionId.tsx", method: "POST", path: "/staff/connections/{revoked}", form: { intent: "check-now" }, expect: { ...STAFF, support: 409, admin: 409 } },
 ];
 
 interface Fixture {
