@@ -2,6 +2,8 @@ import { type Kysely, type Migration, Migrator } from "kysely";
 import type { Dialect } from "./connect";
 import { foundation } from "./migrations/0001-foundation";
 import { connections } from "./migrations/0002-connections";
+import { serviceTokens } from "./migrations/0004-service-tokens";
+import { webhooks } from "./migrations/0005-webhooks";
 import type { Database } from "./schema";
 
 /** Every migration, in order. Written with Kysely's schema builder so each runs on both dialects. */
@@ -9,6 +11,9 @@ function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     "0001-foundation": foundation(dialect),
     "0002-connections": connections(dialect),
+    // 0003 is reserved for the health-check migration (issue 7).
+    "0004-service-tokens": serviceTokens(dialect),
+    "0005-webhooks": webhooks(dialect),
   };
 }
 
