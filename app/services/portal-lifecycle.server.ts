@@ -1,6 +1,7 @@
 import { getEnv } from "~/config/env.server";
 import { loadConfiguredManifest } from "~/config/manifest.server";
 import { closeAppContext, ensureMigrated } from "./app-context.server";
+import { startWebhookWorker, stopWebhookWorker } from "./webhooks.server";
 
 /**
  * Everything the portal does once when it starts: validate the environment and the manifest
@@ -13,6 +14,7 @@ export async function startPortalServices() {
   if (applied.length > 0 && env.KEYPORT_LOG_LEVEL !== "silent") {
     console.log(`Applied database migrations: ${applied.join(", ")}`);
   }
+  startWebhookWorker({ log: (message) => env.KEYPORT_LOG_LEVEL !== "silent" && console.error(message) });
   return {
     host: env.HOST,
     port: env.PORT,
@@ -24,5 +26,6 @@ export async function startPortalServices() {
 }
 
 export async function stopPortalServices() {
+  await stopWebhookWorker();
   await closeAppContext();
 }
