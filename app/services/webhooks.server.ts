@@ -506,6 +506,8 @@ export interface DeliveryLogEntry {
   deliveredAt: number | null;
   lastStatusCode: number | null;
   lastError: string | null;
+  /** The JSON body the endpoint receives. */
+  payload: string;
   /** Newest first. */
   attemptLog: {
     id: number;
@@ -539,6 +541,7 @@ export async function listWebhookDeliveries(
       "d.delivered_at",
       "d.last_status_code",
       "d.last_error",
+      "ev.payload",
     ])
     .where("d.endpoint_id", "=", endpointId)
     .orderBy("d.id", "desc")
@@ -569,6 +572,7 @@ export async function listWebhookDeliveries(
     deliveredAt: row.delivered_at,
     lastStatusCode: row.last_status_code,
     lastError: row.last_error,
+    payload: row.payload,
     attemptLog: attempts
       .filter((a) => Number(a.delivery_id) === Number(row.id))
       .map((a) => ({
@@ -581,6 +585,12 @@ export async function listWebhookDeliveries(
         responseExcerpt: a.response_excerpt,
       })),
   }));
+}
+
+/** One delivery of an endpoint (undefined when the id belongs to another endpoint). */
+export async function getWebhookDelivery(ctx: Pick<AppContext, "db">, endpointId: string, deliveryId: number): Promise<DeliveryLogEntry | undefined> {
+  const [entry] = await listWebhookDeliveries(ctx, endpointId, { beforeId: deliveryId + 1, limit: 1 });
+  return entry?.id === deliveryId ? entry : undefined;
 }
 
 /** The payload of an event, as receivers get it. */
