@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import type { APIRequestContext, Browser, Page } from "@playwright/test";
@@ -86,15 +87,27 @@ test("an admin creates a token that is shown once; a service lists connections, 
   expect(checked.status()).toBe(200);
   expect(await checked.json()).toMatchObject({ verdict: "rejected", key: { last4: other.key.slice(-4) }, problems: [{ code: "missing_permission" }] });
 
+  // The example client does the whole loop: Keyport for the key, then Stripe's SDK with it.
+  const client = spawnSync(process.execPath, ["--import", "tsx", "examples/vendor-client.ts", "--connection", connectionId], {
+    env: { ...process.env, KEYPORT_URL: test.info().project.use.baseURL!, KEYPORT_TOKEN: token, STRIPE_API_BASE: process.env.E2E_EMULATOR_URL! },
+    encoding: "utf8",
+  });
+  expect(client.status, client.stderr).toBe(0);
+  expect(client.stdout).toContain(`Fetched the test-mode key rk_test_…${key.key.slice(-4)}`);
+  expect(client.stdout).toMatch(new RegExp(`account ${key.account}: first 3 customers\n  cus_`));
+  expect(client.stdout).toMatch(/First 3 charges\n {2}ch_/);
+  expect(client.stdout + client.stderr).not.toContain(key.key);
+
   const forbidden = await service.post(`/connections/${connectionId}/checks`);
   expect(forbidden.status()).toBe(403);
   expect(await forbidden.json()).toEqual({ error: { code: "insufficient_scope", message: "This token lacks the scope `connections:check`." } });
 
   // Every use is in the audit trail with the token's name and the caller's address.
   await page.goto("/staff/audit");
-  const fetched = page.getByRole("row", { name: /api\.credentials\.read/ }).first();
-  await expect(fetched).toContainText(name);
-  await expect(fetched).toContainText(clientIp);
+  const fetches = page.getByRole("row").filter({ hasText: "api.credentials.read" }).filter({ hasText: name });
+  await expect(fetches.filter({ hasText: clientIp })).toHaveCount(1);
+  // The example client's fetch, from this machine.
+  await expect(fetches.filter({ hasText: "127.0.0.1" })).toHaveCount(1);
 
   await page.goto("/staff/tokens");
   const revokeRow = page.getByRole("row", { name: new RegExp(name) });
