@@ -124,6 +124,18 @@ describe.each(DIALECTS)("vendor API on %s", (dialect) => {
     expect(audit.find((a) => a.action === "api.authentication_failed")).toMatchObject({ actor_type: "anonymous", outcome: "unknown", ip: IP });
   });
 
+  it("limits refused authentications per address, so they cannot flood the audit trail", async () => {
+    const limited: VendorApiDependencies = { ...deps, rateLimits: { failedAuthenticationsPerIp: { name: "t-auth", limit: 2, windowMs: 60_000 } } };
+    const attempt = () => listConnectionsEndpoint(limited, { ...call("/connections", "Bearer kpt_guessguessguessguessguessguessguessguess123"), ip: "192.0.2.44" });
+    expect((await attempt()).status).toBe(401);
+    expect((await attempt()).status).toBe(401);
+    const third = await attempt();
+    expect(third.status).toBe(429);
+    expect(third.headers.get("Retry-After")).toMatch(/^\d+$/);
+    const audited = (await listAuditEvents(ctx, { limit: 50 })).filter((a) => a.ip === "192.0.2.44");
+    expect(audited.map((a) => a.outcome)).toEqual(["unknown", "unknown"]);
+  });
+
   it("answers 403 when the token lacks the scope, and 405 for the wrong method", async () => {
     const { bearer } = await token(["keys:check"]);
     const response = await listConnectionsEndpoint(deps, call("/connections", bearer));

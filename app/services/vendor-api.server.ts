@@ -133,28 +133,19 @@ async function handle(deps: VendorApiDependencies, call: ApiCall, operation: Ope
   if (!auth.ok) {
     const failure = AUTH_ERRORS[auth.reason];
     const challenge = { "WWW-Authenticate": `Bearer realm="keyport"${auth.reason === "missing" ? "" : ', error="invalid_token"'}` };
-    if (auth.token) {
-      await recordAuditEvent(ctx, {
-        actor: { type: "service_token", id: auth.token.id, label: auth.token.name },
-        action: `api.${operation.name}`,
-        outcome: auth.reason,
-        ip: call.ip,
-        details: { method: call.request.method, path: new URL(call.request.url).pathname, status: 401 },
-      });
-    } else {
-      // Guessing tokens is hopeless (256 bits), but an endless stream of them must not flood the audit trail.
-      const perIp = await hitRateLimit(ctx.db, limit(deps, "failedAuthenticationsPerIp"), call.ip, ctx.now());
-      if (!perIp.allowed) {
-        return errorResponse(new ApiError(429, "rate_limited", "Too many requests without a valid token from this address.", retryAfter(perIp.retryAfterMs)));
-      }
-      await recordAuditEvent(ctx, {
-        actor: { type: "anonymous" },
-        action: "api.authentication_failed",
-        outcome: auth.reason,
-        ip: call.ip,
-        details: { method: call.request.method, path: new URL(call.request.url).pathname },
-      });
+    // Guessing tokens is hopeless (256 bits), but an endless stream of refused requests must not flood the audit trail.
+    const perIp = await hitRateLimit(ctx.db, limit(deps, "failedAuthenticationsPerIp"), call.ip, ctx.now());
+    if (!perIp.allowed) {
+      return errorResponse(new ApiError(429, "rate_limited", "Too many requests without a valid token from this address.", retryAfter(perIp.retryAfterMs)));
     }
+    const request = { method: call.request.method, path: new URL(call.request.url).pathname };
+    await recordAuditEvent(ctx, {
+      ...(auth.token
+        ? { actor: { type: "service_token", id: auth.token.id, label: auth.token.name }, action: `api.${operation.name}`, details: { ...request, status: 401 } }
+        : { actor: { type: "anonymous" }, action: "api.authentication_failed", details: request }),
+      outcome: auth.reason,
+      ip: call.ip,
+    });
     return errorResponse(new ApiError(401, failure.code, failure.message, challenge));
   }
 
