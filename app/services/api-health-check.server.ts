@@ -7,7 +7,7 @@ import type { KeyCheckReport } from "~/domain/report/report";
 import type { AppContext } from "./app-context.server";
 import { type AuditActor, recordAuditEvent } from "./audit.server";
 import { ConnectionStoreError, getConnection, openConnectionSecret, recordCheck } from "./connection-store.server";
-import { enqueueWebhookEvent } from "./webhooks.server";
+import { connectionEventData, enqueueWebhookEvent } from "./webhooks.server";
 
 /*
  * The API's "check now" goes through one function with the signature of issue 7's
@@ -60,7 +60,7 @@ export function createInterimHealthCheck(deps: { manifest: Manifest; transport: 
           type: "connection.status_changed",
           connectionId,
           organisationId: connection.organisation_id,
-          data: { mode: connection.mode, account: connection.stripe_account_id, status, previousStatus, manifestVersion: connection.manifest_version },
+          data: { ...connectionEventData(connection, { previousStatus }), status },
         },
         { now: ctx.now() },
       );

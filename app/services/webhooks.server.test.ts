@@ -3,11 +3,12 @@ import Stripe from "stripe";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { generateKeyRingEntry, parseKeyRing } from "~/domain/vault/key-ring";
 import { verifyKeyportSignature } from "../../examples/verify-webhook";
-import { createCustomer } from "../../tests/support/connection-fixtures";
+import { connectionInput, createCustomer, fakeRestrictedKey, plaintextForms } from "../../tests/support/connection-fixtures";
 import { createTestDatabase, DIALECTS } from "../../tests/support/test-database";
 import { startWebhookReceiver, type WebhookReceiver } from "../../tests/support/webhook-receiver";
 import { type AppContext, createAppContext } from "./app-context.server";
 import { listAuditEvents } from "./audit.server";
+import { storeConnection } from "./connection-store.server";
 import {
   createWebhookEndpoint,
   deleteWebhookEndpoint,
@@ -18,8 +19,10 @@ import {
   webhookUrlSchema,
 } from "./webhook-endpoints.server";
 import {
+  connectionEventData,
   DEFAULT_RETRY_POLICY,
   deliverDueWebhooks,
+  getWebhookEvent,
   enqueueWebhookEvent,
   listWebhookDeliveries,
   replayWebhookDelivery,
@@ -294,6 +297,36 @@ describe.each(DIALECTS)("webhooks on %s", (dialect) => {
     await expect(enqueueWebhookEvent(ctx.db, { ...input, data: { ...input.data, account: "rk_test_51abcdefgh" } })).rejects.toThrow();
     await expect(enqueueWebhookEvent(ctx.db, { ...input, type: "connection.deleted" as never })).rejects.toThrow();
     expect(await ctx.db.selectFrom("webhook_events").select("id").where("connection_id", "=", "con_strict0001").execute()).toEqual([]);
+  });
+
+  it("builds event data from a stored connection, without its key", async () => {
+    await endpoint();
+    const customer = await createCustomer(ctx.db);
+    const key = fakeRestrictedKey("live");
+    const connection = await storeConnection(ctx, connectionInput(customer, key, { mode: "live" }));
+    const { eventId } = await enqueueWebhookEvent(
+      ctx.db,
+      { type: "connection.created", connectionId: connection.id, organisationId: customer.organisationId, data: connectionEventData(connection, { replaces: "con_previous0001" }) },
+      { now: clock },
+    );
+    const payload = await getWebhookEvent(ctx, eventId);
+    expect(payload?.data).toEqual({
+      object: {
+        id: connection.id,
+        object: "connection",
+        organisation_id: customer.organisationId,
+        mode: "live",
+        account: "acct_1PJBLEBBLEfVtest",
+        state: "active",
+        status: "unchecked",
+        manifest_version: 3,
+        replaced_by: null,
+        replaces: "con_previous0001",
+      },
+    });
+    await deliverDueWebhooks(ctx);
+    const [received] = receiver.received;
+    for (const form of plaintextForms(key.reveal())) expect(received!.body).not.toContain(form);
   });
 
   it("enqueues in the caller's transaction: a rolled-back change leaves no event", async () => {

@@ -9,6 +9,7 @@ import { createId } from "~/utils/ids";
 import { redactSecrets } from "~/utils/redact-secrets";
 import { type AppContext, getAppContext } from "./app-context.server";
 import { type AuditActor, recordAuditEvent } from "./audit.server";
+import type { Connection } from "./connection-store.server";
 import { openWebhookSigningSecret } from "./webhook-endpoints.server";
 
 /*
@@ -90,6 +91,25 @@ export interface WebhookEventPayload {
 }
 
 type Db = Kysely<Database> | Transaction<Database>;
+
+/**
+ * The event data for a connection as it now stands (pass the row after the change), plus what the
+ * event type needs: `previousStatus` for status_changed, `replacedBy` for replaced, `replaces` for a
+ * created that took over from another connection.
+ */
+export function connectionEventData(
+  connection: Pick<Connection, "mode" | "stripe_account_id" | "health_status" | "state" | "manifest_version">,
+  extra: Pick<ConnectionEventData, "previousStatus" | "replacedBy" | "replaces"> = {},
+): ConnectionEventData {
+  return {
+    mode: connection.mode,
+    account: connection.stripe_account_id,
+    status: connection.health_status,
+    state: connection.state,
+    manifestVersion: connection.manifest_version,
+    ...extra,
+  };
+}
 
 /**
  * Puts an event in the outbox, with one pending delivery per enabled endpoint. Call it with the
