@@ -14,13 +14,25 @@ import { loadConfiguredManifest } from "~/config/manifest.server";
 import { createStaffUser } from "~/services/accounts.server";
 import { closeAppContext, ensureMigrated, getAppContext } from "~/services/app-context.server";
 import { DEMO_ACCOUNTS, seedDemoAccounts } from "~/services/demo-data.server";
+import {
+  createServiceToken,
+  listServiceTokens,
+  MAX_TOKEN_LIFETIME_DAYS,
+  maskedServiceToken,
+  revokeServiceToken,
+  SERVICE_TOKEN_SCOPES,
+} from "~/services/service-tokens.server";
 import { DEFAULT_BATCH_SIZE, masterKeyUsage, rotateVault } from "~/services/vault-rotation.server";
+import { deliverDueWebhooks } from "~/services/webhooks.server";
 import { type Command, readStdin, UsageError } from "./command";
 import { readKeyFromStdin } from "./read-key";
 
 const withDatabase = { cleanup: closeAppContext };
 
 const VERDICT_EXIT_CODES = { accepted: 0, rejected: 1, inconclusive: 2 } as const;
+
+const commandLine = { actor: { type: "system" as const, label: "command line" } };
+const isoDate = (ms: number | null) => (ms === null ? "never" : new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z"));
 
 export const commands: Record<string, Command> = {
   health: {
@@ -181,6 +193,88 @@ export const commands: Record<string, Command> = {
           "  2. move it to the FRONT on every instance and restart them (new keys are sealed under it);\n" +
           "  3. run `npm run keyport -- vault:rotate` until it reports nothing under the old key;\n" +
           "  4. remove the old entry.",
+      );
+    },
+  },
+
+  "token:create": {
+    ...withDatabase,
+    summary: "Create a service token for the vendor API; the token alone is printed on standard output, once.",
+    usage: `--name NAME --scope SCOPE[,SCOPE…] [--expires-in-days N]   (scopes: ${SERVICE_TOKEN_SCOPES.join(", ")})`,
+    options: { name: { type: "string" }, scope: { type: "string" }, "expires-in-days": { type: "string" } },
+    async run(values) {
+      if (typeof values.name !== "string") throw new UsageError("--name is required.");
+      if (typeof values.scope !== "string") throw new UsageError(`--scope is required: one or more of ${SERVICE_TOKEN_SCOPES.join(", ")}, comma-separated.`);
+      const days = z.coerce.number().int().min(1).max(MAX_TOKEN_LIFETIME_DAYS).optional().safeParse(values["expires-in-days"]);
+      if (!days.success) throw new UsageError(`--expires-in-days must be a whole number from 1 to ${MAX_TOKEN_LIFETIME_DAYS}.`);
+      await ensureMigrated();
+      const ctx = getAppContext();
+      const expiresAt = days.data === undefined ? null : ctx.now() + days.data * 24 * 60 * 60_000;
+      const scopes = values.scope.split(",").map((s) => s.trim()).filter(Boolean);
+      const result = await createServiceToken(ctx, { name: values.name, scopes, expiresAt }, commandLine);
+      if (!result.ok) throw new UsageError(`--${result.field === "expiresAt" ? "expires-in-days" : result.field === "scopes" ? "scope" : "name"}: ${result.message}`);
+      // The token alone on standard output, so it can be piped into a secret store; the rest on standard error.
+      console.log(result.token.reveal());
+      console.error(
+        `Created token "${result.record.name}" (${result.record.id}) with ${result.record.scopes.join(", ")}; expires ${isoDate(result.record.expiresAt)}.\n` +
+          "It is shown this once: store it in your secret manager now. Keyport keeps only a hash.",
+      );
+    },
+  },
+
+  "token:revoke": {
+    ...withDatabase,
+    summary: "Revoke a service token at once, by id or by name.",
+    usage: "--id tok_… | --name NAME",
+    options: { id: { type: "string" }, name: { type: "string" } },
+    async run(values) {
+      if ((typeof values.id === "string") === (typeof values.name === "string")) throw new UsageError("Give either --id or --name.");
+      await ensureMigrated();
+      const ctx = getAppContext();
+      const tokens = await listServiceTokens(ctx);
+      const token = tokens.find((t) => (typeof values.id === "string" ? t.id === values.id : t.name === values.name && t.state !== "revoked"));
+      if (!token) {
+        console.error(`There is no ${typeof values.id === "string" ? `token ${values.id}` : `unrevoked token named "${String(values.name)}"`}.`);
+        return 1;
+      }
+      const result = await revokeServiceToken(ctx, token.id, commandLine);
+      console.log(result?.changed ? `Revoked "${token.name}" (${token.id}); it no longer works.` : `"${token.name}" (${token.id}) was already revoked.`);
+    },
+  },
+
+  "token:list": {
+    ...withDatabase,
+    summary: "List service tokens (never the tokens themselves): name, scopes, state, expiry, last use.",
+    usage: "[--json]",
+    options: { json: { type: "boolean" } },
+    async run(values) {
+      await ensureMigrated();
+      const tokens = await listServiceTokens(getAppContext());
+      if (values.json) {
+        console.log(JSON.stringify(tokens.map((t) => ({ ...t, token: maskedServiceToken(t) })), null, 2));
+        return;
+      }
+      if (tokens.length === 0) {
+        console.log("No service tokens yet. Create one with `npm run keyport -- token:create --name NAME --scope connections:read`.");
+        return;
+      }
+      for (const t of tokens) {
+        console.log(`${t.id}  ${t.name}  ${maskedServiceToken(t)}  ${t.state}`);
+        console.log(`    scopes: ${t.scopes.join(", ")}; created ${isoDate(t.createdAt)} by ${t.createdByLabel}; expires ${isoDate(t.expiresAt)}; last used ${isoDate(t.lastUsedAt)}${t.lastUsedIp ? ` from ${t.lastUsedIp}` : ""}`);
+      }
+    },
+  },
+
+  "webhooks:deliver": {
+    ...withDatabase,
+    summary: "Run one pass of the webhook delivery worker (for cron); safe beside running portals.",
+    usage: "[--endpoint we_…]",
+    options: { endpoint: { type: "string" } },
+    async run(values) {
+      await ensureMigrated();
+      const summary = await deliverDueWebhooks(getAppContext(), { endpointId: typeof values.endpoint === "string" ? values.endpoint : undefined });
+      console.log(
+        `${summary.attempted} attempted: ${summary.delivered} delivered, ${summary.retrying} to retry later, ${summary.failed} given up (past their retry window).`,
       );
     },
   },

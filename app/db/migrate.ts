@@ -3,6 +3,8 @@ import type { Dialect } from "./connect";
 import { foundation } from "./migrations/0001-foundation";
 import { connections } from "./migrations/0002-connections";
 import { supportListIndex } from "./migrations/0003-support-list-index";
+import { serviceTokens } from "./migrations/0004-service-tokens";
+import { webhooks } from "./migrations/0005-webhooks";
 import type { Database } from "./schema";
 
 /** Every migration, in order. Written with Kysely's schema builder so each runs on both dialects. */
@@ -11,6 +13,8 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     "0001-foundation": foundation(dialect),
     "0002-connections": connections(dialect),
     "0003-support-list-index": supportListIndex(),
+    "0004-service-tokens": serviceTokens(dialect),
+    "0005-webhooks": webhooks(dialect),
   };
 }
 

@@ -14,6 +14,11 @@ export interface Database {
   audit_events: AuditEventTable;
   connections: ConnectionTable;
   connection_checks: ConnectionCheckTable;
+  service_tokens: ServiceTokenTable;
+  webhook_endpoints: WebhookEndpointTable;
+  webhook_events: WebhookEventTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  webhook_attempts: WebhookAttemptTable;
 }
 
 export type Role = "customer" | "support" | "admin";
@@ -134,3 +139,87 @@ export type UserRow = Selectable<UserTable>;
 export type OrganisationRow = Selectable<OrganisationTable>;
 export type NewAuditEvent = Insertable<AuditEventTable>;
 export type AuditEventRow = Selectable<AuditEventTable>;
+
+export interface ServiceTokenTable {
+  /** `tok_…` */
+  id: string;
+  name: string;
+  /** SHA-256 (hex) of the whole token; the token itself is never stored. */
+  token_hash: string;
+  last4: string;
+  /** JSON array of scope names (app/services/service-tokens.server.ts). */
+  scopes: string;
+  created_at: number;
+  /** A user id; NULL when the command line created the token. */
+  created_by: string | null;
+  created_by_label: string;
+  expires_at: number | null;
+  revoked_at: number | null;
+  revoked_by_label: string | null;
+  last_used_at: number | null;
+  last_used_ip: string | null;
+}
+
+export type WebhookEndpointStatus = "enabled" | "disabled" | "deleted";
+
+export interface WebhookEndpointTable {
+  /** `we_…` */
+  id: string;
+  url: string;
+  description: string;
+  status: WebhookEndpointStatus;
+  /** The signing secret's sealed record: all four set until the endpoint is deleted. */
+  secret_master_key_id: string | null;
+  secret_wrapped_data_key: string | null;
+  secret_ciphertext: string | null;
+  secret_sealed_version: number | null;
+  secret_last4: string;
+  created_at: number;
+  created_by: string | null;
+  updated_at: number;
+}
+
+export interface WebhookEventTable {
+  /** The outbox order. */
+  id: Generated<number>;
+  /** `evt_…`, what receivers see. */
+  event_id: string;
+  type: string;
+  connection_id: string;
+  organisation_id: string;
+  /** The JSON body sent to every endpoint; never key material. */
+  payload: string;
+  created_at: number;
+}
+
+export type WebhookDeliveryStatus = "pending" | "delivered" | "failed" | "cancelled";
+
+export interface WebhookDeliveryTable {
+  id: Generated<number>;
+  event_seq: number;
+  endpoint_id: string;
+  connection_id: string;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  /** Set exactly while pending. */
+  next_attempt_at: number | null;
+  retry_until: number;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  last_attempt_at: number | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: number;
+  delivered_at: number | null;
+}
+
+export interface WebhookAttemptTable {
+  id: Generated<number>;
+  delivery_id: number;
+  attempted_at: number;
+  triggered_by: "worker" | "replay";
+  duration_ms: number;
+  status_code: number | null;
+  error: string | null;
+  response_excerpt: string | null;
+}

@@ -2,6 +2,7 @@ import { getEnv } from "~/config/env.server";
 import { loadConfiguredManifest } from "~/config/manifest.server";
 import { closeAppContext, ensureMigrated, getAppContext } from "./app-context.server";
 import { startPortalHealthScheduler } from "./health.server";
+import { startWebhookWorker, stopWebhookWorker } from "./webhooks.server";
 
 let stopScheduler: (() => Promise<void>) | undefined;
 
@@ -18,6 +19,7 @@ export async function startPortalServices() {
     console.log(`Applied database migrations: ${applied.join(", ")}`);
   }
   if (env.KEYPORT_SCHEDULER === "on") stopScheduler = startPortalHealthScheduler(getAppContext());
+  startWebhookWorker({ log: (message) => env.KEYPORT_LOG_LEVEL !== "silent" && console.error(message) });
   return {
     host: env.HOST,
     port: env.PORT,
@@ -30,5 +32,6 @@ export async function startPortalServices() {
 
 export async function stopPortalServices() {
   await stopScheduler?.();
+  await stopWebhookWorker();
   await closeAppContext();
 }
