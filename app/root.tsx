@@ -51,6 +51,12 @@ function Nav({ user }: { user: Awaited<ReturnType<typeof loader>>["user"] }) {
       : [
           ["/staff", "Connections"],
           ["/staff/audit", "Audit trail"],
+          ...(user.role === "admin"
+            ? ([
+                ["/staff/tokens", "API tokens"],
+                ["/staff/webhooks", "Webhooks"],
+              ] as Array<[string, string]>)
+            : []),
           ["/checklist", "Checklist"],
           ["/account", "Account"],
         ];

@@ -23,6 +23,7 @@ import {
   SERVICE_TOKEN_SCOPES,
 } from "~/services/service-tokens.server";
 import { DEFAULT_BATCH_SIZE, masterKeyUsage, rotateVault } from "~/services/vault-rotation.server";
+import { rewrapWebhookSecrets } from "~/services/webhook-endpoints.server";
 import { deliverDueWebhooks } from "~/services/webhooks.server";
 import { type Command, readStdin, UsageError } from "./command";
 import { readKeyFromStdin } from "./read-key";
@@ -162,13 +163,24 @@ export const commands: Record<string, Command> = {
           `${summary.refingerprinted} re-fingerprinted, ${summary.skipped.length} skipped (changed meanwhile; run again), ${summary.failed.length} failed.`,
       );
       for (const failure of summary.failed) console.log(`  FAILED ${failure.connectionId} (${failure.code}): ${failure.message}`);
-      console.log("Stored keys per master key:");
+      // Webhook signing secrets are sealed with the same master keys.
+      const webhookSecrets = await rewrapWebhookSecrets(ctx);
+      console.log(`Webhook signing secrets: ${webhookSecrets.rewrapped} re-wrapped, ${webhookSecrets.failed.length} failed.`);
+      for (const failure of webhookSecrets.failed) console.log(`  FAILED webhook endpoint ${failure.endpointId}: ${failure.message}`);
+      const webhookUsage = await ctx.db
+        .selectFrom("webhook_endpoints")
+        .select(["secret_master_key_id as keyId", (eb) => eb.fn.countAll<number>().as("count")])
+        .where("status", "!=", "deleted")
+        .groupBy("secret_master_key_id")
+        .execute();
+      console.log("Stored secrets per master key:");
       for (const usage of await masterKeyUsage(ctx)) {
         const role = usage.active ? "active" : usage.inRing ? "in ring" : "NOT IN RING";
-        const removable = !usage.active && usage.inRing && usage.sealedRecords === 0 && usage.fingerprints === 0 ? "; nothing depends on it any more" : "";
-        console.log(`  ${usage.keyId} (${role}): ${usage.sealedRecords} sealed, ${usage.fingerprints} fingerprints${removable}`);
+        const webhooks = Number(webhookUsage.find((w) => w.keyId === usage.keyId)?.count ?? 0);
+        const removable = !usage.active && usage.inRing && usage.sealedRecords === 0 && usage.fingerprints === 0 && webhooks === 0 ? "; nothing depends on it any more" : "";
+        console.log(`  ${usage.keyId} (${role}): ${usage.sealedRecords} sealed keys, ${usage.fingerprints} fingerprints, ${webhooks} webhook secrets${removable}`);
       }
-      return summary.failed.length > 0 ? 1 : 0;
+      return summary.failed.length + webhookSecrets.failed.length > 0 ? 1 : 0;
     },
   },
 

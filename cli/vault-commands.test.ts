@@ -66,7 +66,8 @@ describe("vault commands", () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/batch 1: 2 examined, 2 re-wrapped/);
     expect(run.stdout).toMatch(/Done: 3 re-wrapped, 3 re-fingerprinted, 0 skipped .*, 0 failed/);
-    expect(run.stdout).toMatch(/old \(in ring\): 0 sealed, 0 fingerprints; nothing depends on it any more/);
+    expect(run.stdout).toMatch(/old \(in ring\): 0 sealed keys, 0 fingerprints, 0 webhook secrets; nothing depends on it any more/);
+    expect(run.stdout).toMatch(/Webhook signing secrets: 0 re-wrapped, 0 failed/);
     for (const { key } of stored) for (const form of plaintextForms(key.reveal())) expect(run.stdout).not.toContain(form);
 
     const newOnly = createAppContext(handle, { secureCookies: false, keyRing: parseKeyRing(newEntry) });

@@ -17,6 +17,7 @@ import {
   listConnections,
   storeConnection,
 } from "./connection-store.server";
+import { connectionEventData, enqueueWebhookEvent } from "./webhooks.server";
 
 /**
  * A customer pastes a key: rate limits, parse, probe, and — only when the verdict is accepted —
@@ -117,6 +118,20 @@ export async function connectKey(ctx: AppContext, input: ConnectInput, meta: Req
         manifestVersion: manifest.version,
         findings: report,
         ...(deps.firstCheckAt ? { nextCheckAt: deps.firstCheckAt() } : {}),
+      },
+      // The vendor hears of it from the outbox, written in the same transaction as the connection.
+      onStored: async (trx, stored) => {
+        const organisationId = input.organisationId;
+        if (current) {
+          const replacedRow = { ...current, state: "replaced" as const };
+          await enqueueWebhookEvent(trx, { type: "connection.replaced", connectionId: current.id, organisationId, data: connectionEventData(replacedRow, { replacedBy: stored.connection.id }) });
+        }
+        await enqueueWebhookEvent(trx, {
+          type: "connection.created",
+          connectionId: stored.connection.id,
+          organisationId,
+          data: connectionEventData(stored.connection, current ? { replaces: current.id } : {}),
+        });
       },
     });
   } catch (error) {

@@ -110,7 +110,9 @@ export interface StoreConnectionInput {
   /** The active connection this one takes over (same organisation and mode); it is destroyed in the same transaction. */
   replaces?: string;
   /** The check that accepted the key, recorded as the first history row in the same transaction. */
-  check?: Omit<CheckInput, "connectionId">;
+  check?: Omit<CheckInput, "connectionId" | "onStatusChange">;
+  /** Runs inside the transaction once the connection is stored (e.g. to enqueue webhook events). */
+  onStored?: (trx: Transaction<Database>, stored: { connection: Connection; replaced: string | null }) => Promise<void>;
 }
 
 /**
@@ -181,6 +183,7 @@ export async function storeConnection(ctx: AppContext, input: StoreConnectionInp
       if (input.replaces) {
         await trx.updateTable("connections").set({ replaced_by: id }).where("id", "=", input.replaces).execute();
       }
+      await input.onStored?.(trx, { connection: toConnection(pickColumns(row)), replaced: input.replaces ?? null });
     });
   } catch (error) {
     // Two stores racing past the check above: the partial unique index refuses the second.

@@ -1,3 +1,4 @@
+import { connectionEventData, enqueueWebhookEvent } from "./webhooks.server";
 import type { Transaction } from "kysely";
 import type { ConnectionMode, Database } from "~/db/schema";
 import type { RequestMeta } from "./accounts.server";
@@ -75,8 +76,8 @@ export async function disconnectConnection(
       const scoped = Object.create(ctx, { db: { value: trx } }) as AppContext;
       const ended = await destroyConnectionSecret(scoped, input.connectionId, { state: "revoked_by_customer", endedBy, organisationId: input.organisationId });
       await audit(scoped, "success", summary);
-      // HOOK POINT — `connection.revoked` webhook: enqueue the event here (through `onRevoked`, or a call
-      // added right here for every caller), inside the transaction, after the key is gone and audited.
+      // The vendor's systems hear of it from the outbox, in the same transaction.
+      await enqueueWebhookEvent(trx, { type: "connection.revoked", connectionId: ended.id, organisationId: ended.organisation_id, data: connectionEventData(ended) });
       await hooks.onRevoked?.(trx, ended);
       return ended;
     });

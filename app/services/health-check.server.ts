@@ -8,6 +8,7 @@ import type { CheckTrigger } from "~/db/schema";
 import type { AppContext } from "./app-context.server";
 import { type AuditActor, recordAuditEvent } from "./audit.server";
 import { ConnectionStoreError, getConnection, openConnectionSecret, recordCheck } from "./connection-store.server";
+import { connectionEventData, enqueueWebhookEvent } from "./webhooks.server";
 
 /**
  * Re-probes a stored connection: the key is decrypted in memory only, checked with the same plan
@@ -37,8 +38,6 @@ export interface HealthCheckOptions {
   ratePerMode?: { test: number; live: number };
   /** The scheduler's lease on the connection, released with the result. */
   leaseOwner?: string;
-  /** Called inside the transaction that records a status change. */
-  onStatusChange?: Parameters<typeof recordCheck>[1]["onStatusChange"];
   ip?: string | null;
 }
 
@@ -83,7 +82,14 @@ export async function runHealthCheck(ctx: AppContext, connectionId: string, opti
     ...(options.scheduleNext ? { nextCheckAt: options.scheduleNext(status) } : {}),
     ...(satisfies ? { satisfiesManifestVersion: manifest.version } : {}),
     ...(options.leaseOwner ? { releaseLeaseOf: options.leaseOwner } : {}),
-    onStatusChange: options.onStatusChange,
+    // A status change reaches the vendor through the outbox, in the transaction that records it.
+    onStatusChange: (trx, change) =>
+      enqueueWebhookEvent(trx, {
+        type: "connection.status_changed",
+        connectionId,
+        organisationId: connection.organisation_id,
+        data: connectionEventData({ ...connection, health_status: change.next }, { previousStatus: change.previous }),
+      }).then(() => undefined),
   });
 
   const common = { actor: options.actor, organisationId: connection.organisation_id, target: { type: "connection", id: connectionId }, ip: options.ip ?? null };

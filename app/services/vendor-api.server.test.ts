@@ -9,12 +9,13 @@ import { createEmulatorAdmin, type EmulatorAdmin } from "../../emulator/admin-cl
 import { type RunningEmulator, startEmulator } from "../../emulator/server";
 import { connectionInput, createCustomer, fakeRestrictedKey, plaintextForms } from "../../tests/support/connection-fixtures";
 import { createTestDatabase, DIALECTS } from "../../tests/support/test-database";
-import { createInterimHealthCheck } from "./api-health-check.server";
+
 import { type AppContext, createAppContext } from "./app-context.server";
 import { listAuditEvents } from "./audit.server";
 import { destroyConnectionSecret, recordCheck, storeConnection } from "./connection-store.server";
 import { createServiceToken, revokeServiceToken, type ServiceTokenScope } from "./service-tokens.server";
 import {
+  apiHealthCheck,
   type ApiCall,
   checkKeyEndpoint,
   getConnectionEndpoint,
@@ -65,7 +66,7 @@ describe.each(DIALECTS)("vendor API on %s", (dialect) => {
     handle = await createTestDatabase(dialect);
     ctx = createAppContext(handle, { secureCookies: false, now: () => clock, keyRing: parseKeyRing(generateKeyRingEntry("api")) });
     const transport = createStripeTransport({ apiBase: emulator.url });
-    deps = { ctx, manifest: demo, transport, runHealthCheck: createInterimHealthCheck({ manifest: demo, transport }) };
+    deps = { ctx, manifest: demo, transport, runHealthCheck: apiHealthCheck({ manifest: demo, transport }) };
   });
   afterAll(() => handle.destroy());
 

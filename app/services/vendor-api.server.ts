@@ -7,11 +7,13 @@ import { checkKey } from "~/domain/probe/check-key";
 import type { StripeTransport } from "~/domain/probe/stripe-transport";
 import type { KeyCheckReport } from "~/domain/report/report";
 import { redactSecrets } from "~/utils/redact-secrets";
-import { createInterimHealthCheck, type RunHealthCheck } from "./api-health-check.server";
 import { type AppContext, getAppContext } from "./app-context.server";
-import { recordAuditEvent } from "./audit.server";
+import { type AuditActor, recordAuditEvent } from "./audit.server";
 import { type Connection, type CONNECTION_COLUMNS, ConnectionStoreError, getConnection, listChecks, openConnectionSecret } from "./connection-store.server";
 import { authenticateServiceToken, hasScope, type ServiceToken, type ServiceTokenScope } from "./service-tokens.server";
+import { runHealthCheck } from "./health-check.server";
+import { nextCheckAt } from "./health-scheduler.server";
+import { scheduleSettings } from "./health.server";
 import { getStripeTransport } from "./stripe.server";
 import {
   type ApiCheck,
@@ -55,12 +57,28 @@ export const API_RATE_LIMITS = {
   failedAuthenticationsPerIp: { name: "api-auth-ip", limit: 30, windowMs: 15 * 60_000 },
 } satisfies Record<string, RateLimitRule>;
 
+export type RunHealthCheck = (
+  ctx: AppContext,
+  connectionId: string,
+  options: { trigger: "api"; actor: AuditActor & { ip?: string | null } },
+) => Promise<{ status: ConnectionHealthStatus; previousStatus?: ConnectionHealthStatus; report: KeyCheckReport }>;
+
+/** "Check now" for the API: the same health check as support's button and the scheduler. */
+export function apiHealthCheck(deps: { manifest: Manifest; transport: StripeTransport; scheduleNext?: (status: ConnectionHealthStatus) => number }): RunHealthCheck {
+  return async (ctx, connectionId, { trigger, actor: { ip, ...actor } }) => {
+    const result = await runHealthCheck(ctx, connectionId, { trigger, actor, ip, manifest: deps.manifest, transport: deps.transport, scheduleNext: deps.scheduleNext });
+    if (!result.report) throw new ConnectionStoreError("secret_unreadable", connectionId, result.error ?? "The stored key could not be opened.");
+    return { status: result.status, previousStatus: result.previousStatus, report: result.report };
+  };
+}
+
 /** The dependencies the routes use: the process's context, manifest and Stripe transport. */
 export function vendorApiDependencies(): VendorApiDependencies {
   const manifest = getManifest();
   const transport = getStripeTransport();
-  // Issue 7's runHealthCheck replaces the interim adapter once it is on main.
-  return { ctx: getAppContext(), manifest, transport, runHealthCheck: createInterimHealthCheck({ manifest, transport }) };
+  const ctx = getAppContext();
+  const schedule = scheduleSettings();
+  return { ctx, manifest, transport, runHealthCheck: apiHealthCheck({ manifest, transport, scheduleNext: (status) => nextCheckAt(ctx.now(), schedule, status) }) };
 }
 
 export interface ApiCall {

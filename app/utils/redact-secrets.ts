@@ -1,5 +1,6 @@
-// Anything shaped like a Stripe key or webhook secret, whatever its type or mode.
-const SECRET_PATTERN = /\b(?:sk|rk|pk|rkcs|oak|whsec|ek)_(?:(?:test|live)_)?[A-Za-z0-9_]{8,}/g;
+// Anything shaped like a Stripe key or webhook secret, whatever its type or mode, or a Keyport
+// service token (kpt_, base64url).
+const SECRET_PATTERN = /\b(?:(?:sk|rk|pk|rkcs|oak|whsec|ek)_(?:(?:test|live)_)?[A-Za-z0-9_]{8,}|kpt_[A-Za-z0-9_-]{8,})/g;
 
 /**
  * Defence in depth for logs and audit details: replaces any Stripe-key-shaped substring with a

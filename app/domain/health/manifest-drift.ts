@@ -24,6 +24,7 @@ export function healthStatusWithDrift(
 }
 
 /** What the accepted report required, row by row (the baseline drift is measured against). */
-export function requirementsOf(report: Pick<KeyCheckReport, "permissions">): Map<string, LevelOrNone> {
-  return new Map(report.permissions.filter((p) => p.required !== "none").map((p) => [p.permission, p.required]));
+export function requirementsOf(report: Partial<Pick<KeyCheckReport, "permissions">> | null): Map<string, LevelOrNone> {
+  // A stored report without rows (from before reports had them) simply gives no baseline.
+  return new Map((report?.permissions ?? []).filter((p) => p.required !== "none").map((p) => [p.permission, p.required]));
 }
