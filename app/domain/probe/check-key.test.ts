@@ -145,7 +145,8 @@ describe("checking a pasted key", () => {
   it("survives a burst of 429s and a share of 500s by retrying, and still gets every answer right", async () => {
     const key = await admin.createKey({ mode: "test", permissions: required.filter((p) => p !== "event_read") });
     await admin.setFaults({ rateLimitBurst: 6, errorRate: 0.2 }, key.id);
-    const { report } = await check(key.key, demo, { ...fast, maxAttempts: 8 });
+    // The burst can land entirely on the first request; 12 attempts leave 6 against the 20% of 500s.
+    const { report } = await check(key.key, demo, { ...fast, maxAttempts: 12 });
     expect(report.verdict).toBe("rejected");
     expect(report.problems.map((p) => p.code)).toEqual(["missing_permission"]);
     expect(report.problems[0]!.permission).toBe("event");
