@@ -22,7 +22,7 @@ import { DEMO, emulator, expect, REQUIRED_GRANTS, test, uniqueEmail } from "./fi
 
 type Role = "anonymous" | "owner" | "foreign" | "support" | "admin";
 /** null: this role is not sent this request here (it would change the fixture; another spec covers it). */
-type Expected = 200 | 400 | 403 | 404 | 409 | "login" | `→${string}` | null;
+type Expected = 200 | 400 | 401 | 403 | 404 | 409 | "login" | `→${string}` | null;
 interface Row {
   /** The route module, as named in app/routes. */
   file: string;
@@ -41,6 +41,8 @@ const CUSTOMERS: Record<Role, Expected> = { anonymous: "login", owner: 200, fore
 /** One organisation's resource, by id: any other organisation gets the same 404 as an id that does not exist. */
 const OWNER_ONLY: Record<Role, Expected> = { anonymous: "login", owner: 200, foreign: 404, support: 403, admin: 403 };
 const STAFF: Record<Role, Expected> = { anonymous: "login", owner: 403, foreign: 403, support: 200, admin: 200 };
+/** The vendor's administrators only (tokens, webhooks). */
+const ADMIN: Record<Role, Expected> = { anonymous: "login", owner: 403, foreign: 403, support: 403, admin: 200 };
 const SIGNED_IN: Record<Role, Expected> = { anonymous: "login", owner: 200, foreign: 200, support: 200, admin: 200 };
 
 const ROWS: Row[] = [
@@ -84,6 +86,19 @@ const ROWS: Row[] = [
   { file: "staff.audit.tsx", path: "/staff/audit", expect: STAFF },
   { file: "staff.connections.$connectionId.tsx", path: "/staff/connections/{active}", expect: STAFF },
   { file: "staff.connections.$connectionId.tsx", path: "/staff/connections/{missing}", expect: { ...STAFF, support: 404, admin: 404 } },
+  { file: "staff.tokens.tsx", path: "/staff/tokens", expect: ADMIN },
+  { file: "staff.tokens.tsx", method: "POST", path: "/staff/tokens", form: { intent: "create", name: "" }, expect: { ...ADMIN, admin: 400 } },
+  { file: "staff.webhooks.tsx", path: "/staff/webhooks", expect: ADMIN },
+  { file: "staff.webhooks.tsx", method: "POST", path: "/staff/webhooks", form: { intent: "create", url: "not a url" }, expect: { ...ADMIN, admin: 400 } },
+  { file: "staff.webhooks_.$endpointId.tsx", path: "/staff/webhooks/{missing}", expect: { ...ADMIN, admin: 404 } },
+  // The vendor API authenticates bearer tokens only: a session cookie opens nothing there.
+  { file: "api.v1.connections.tsx", path: "/api/v1/connections", expect: all(401) },
+  { file: "api.v1.connections.$connectionId.tsx", path: "/api/v1/connections/{active}", expect: all(401) },
+  { file: "api.v1.connections.$connectionId.checks.tsx", method: "POST", path: "/api/v1/connections/{active}/checks", expect: all(401) },
+  { file: "api.v1.connections.$connectionId.credentials.tsx", path: "/api/v1/connections/{active}/credentials", expect: all(401) },
+  { file: "api.v1.keys.check.tsx", method: "POST", path: "/api/v1/keys/check", expect: all(401) },
+  { file: "api.v1.openapi[.]json.tsx", path: "/api/v1/openapi.json", expect: all(200) },
+  { file: "api.v1.$.tsx", path: "/api/v1/nothing-here", expect: all(404) },
   // "Check now" re-probes the key (read-only); customers, even the owner, are refused.
   { file: "staff.connections.$connectionId.tsx", method: "POST", path: "/staff/connections/{revoked}", form: { intent: "check-now" }, expect: { ...STAFF, support: 409, admin: 409 } },
 ];
@@ -222,5 +237,5 @@ test("every route module has at least one row in the matrix, and every row names
 
 test("anonymous visitors reach only the public pages", () => {
   const reachable = ROWS.filter((r) => r.expect.anonymous === 200).map((r) => r.path);
-  expect(reachable.sort()).toEqual(["/", "/checklist", "/checklist.json", "/checklist.md", "/login", "/signup"]);
+  expect(reachable.sort()).toEqual(["/", "/api/v1/openapi.json", "/checklist", "/checklist.json", "/checklist.md", "/login", "/signup"]);
 });

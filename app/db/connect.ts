@@ -23,6 +23,9 @@ pg.types.setTypeParser(20, (value) => Number(value));
 export function connectDatabase(options: { url?: string; sqlitePath: string; poolSize?: number }): DatabaseHandle {
   if (options.url && /^postgres(ql)?:\/\//.test(options.url)) {
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    // An idle pooled connection that the server ends (a restart, a failover, an administrator)
+    // emits 'error'; unhandled, that would crash the process. The pool replaces it on next use.
+    pool.on("error", (error) => console.warn(`PostgreSQL closed an idle connection: ${error.message}`));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: "postgres", destroy: () => db.destroy() };
   }
