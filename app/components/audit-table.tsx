@@ -1,4 +1,5 @@
 import { formatDateTime } from "~/utils/format";
+import { TableScroll } from "./table-scroll";
 
 export interface AuditRow {
   id: number;
@@ -27,7 +28,7 @@ const OUTCOME_BADGE: Record<string, string> = {
 export function AuditTable({ events, showOrganisation = false }: { events: AuditRow[]; showOrganisation?: boolean }) {
   if (events.length === 0) return <p className="card empty">No audit entries yet.</p>;
   return (
-    <div className="table-wrap">
+    <TableScroll label="Audit entries">
       <table>
         <caption className="visually-hidden">Audit entries, newest first</caption>
         <thead>
@@ -61,7 +62,7 @@ export function AuditTable({ events, showOrganisation = false }: { events: Audit
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 

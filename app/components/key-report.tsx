@@ -1,4 +1,5 @@
 import type { Finding, KeyCheckReport } from "~/domain/report/report";
+import { TableScroll } from "./table-scroll";
 
 const VERDICT = {
   accepted: { className: "alert-ok", icon: "✓", title: { connect: "Key accepted", health: "The key works as needed" } },
@@ -98,7 +99,7 @@ export function KeyReport({
       ) : null}
 
       {report.permissions.length > 0 ? (
-        <div className="table-wrap report-table">
+        <TableScroll label="Permission by permission" className="report-table">
           <table>
             <caption>Permission by permission</caption>
             <thead>
@@ -125,7 +126,7 @@ export function KeyReport({
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       ) : null}
     </section>
   );

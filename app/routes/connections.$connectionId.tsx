@@ -15,6 +15,7 @@ import { stripeApiKeysUrl } from "~/services/disconnect.server";
 import { listOrganisationActivity } from "~/services/organisation-activity.server";
 import { formatDateTime } from "~/utils/format";
 import { pageTitle } from "~/utils/page-title";
+import { TableScroll } from "~/components/table-scroll";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   pageTitle(matches, data ? `${data.connection.mode === "live" ? "Live" : "Test"} mode key …${data.connection.last4}` : "Connection");
@@ -178,7 +179,7 @@ export default function ConnectionPage() {
           {checks.length === 0 ? (
             <p className="muted">No checks yet.</p>
           ) : (
-            <div className="table-wrap">
+            <TableScroll label="Checks of this key">
               <table>
                 <caption className="visually-hidden">Checks of this key, newest first</caption>
                 <thead>
@@ -205,7 +206,7 @@ export default function ConnectionPage() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           )}
         </section>
       </div>

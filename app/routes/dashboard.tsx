@@ -9,6 +9,7 @@ import { listConnections } from "~/services/connection-store.server";
 import { stripeApiKeysUrl } from "~/services/disconnect.server";
 import { formatDateTime } from "~/utils/format";
 import { pageTitle } from "~/utils/page-title";
+import { TableScroll } from "~/components/table-scroll";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Dashboard");
 
@@ -161,7 +162,7 @@ function ConnectionHistory({ history }: { history: ReturnType<typeof useLoaderDa
         </Link>
       </div>
       <p className="muted small">Keys that were replaced or disconnected. Keyport destroyed each of them when it ended; only these facts remain.</p>
-      <div className="table-wrap">
+      <TableScroll label="Earlier keys">
         <table>
           <caption className="visually-hidden">Ended connections, most recently ended first</caption>
           <thead>
@@ -195,7 +196,7 @@ function ConnectionHistory({ history }: { history: ReturnType<typeof useLoaderDa
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </section>
   );
 }

@@ -8,6 +8,7 @@ import { getAppContext } from "~/services/app-context.server";
 import { countByStatus, listConnectionsForSupport } from "~/services/support-console.server";
 import { formatAge, formatDateTime } from "~/utils/format";
 import { pageTitle } from "~/utils/page-title";
+import { TableScroll } from "~/components/table-scroll";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Support console");
 
@@ -88,7 +89,7 @@ export default function SupportConsole() {
       {rows.length === 0 ? (
         <p className="card empty">No connections match.</p>
       ) : (
-        <div className="table-wrap">
+        <TableScroll label="Connections">
           <table>
             <caption className="visually-hidden">Connections, newest first</caption>
             <thead>
@@ -121,7 +122,7 @@ export default function SupportConsole() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       <nav className="pagination" aria-label="Pages">
         {params.get("after") ? <Link to={`?${new URLSearchParams([...params].filter(([k]) => k !== "after"))}`}>← First page</Link> : <span />}

@@ -15,6 +15,7 @@ import { getConnectionForSupport } from "~/services/support-console.server";
 import { formatDateTime } from "~/utils/format";
 import { pageTitle } from "~/utils/page-title";
 import { requestMeta } from "~/utils/request-meta.server";
+import { TableScroll } from "~/components/table-scroll";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Connection (support)");
 
@@ -123,7 +124,7 @@ export default function SupportConnectionPage() {
 
       <section aria-labelledby="history" className="section">
         <h2 id="history">Check history</h2>
-        <div className="table-wrap">
+        <TableScroll label="Check history">
           <table>
             <thead>
               <tr>
@@ -151,7 +152,7 @@ export default function SupportConnectionPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       </section>
 
       <section aria-labelledby="events" className="section">

@@ -16,6 +16,7 @@ import { formatDateTime } from "~/utils/format";
 import { formText } from "~/utils/forms";
 import { pageTitle } from "~/utils/page-title";
 import { requestMeta } from "~/utils/request-meta.server";
+import { TableScroll } from "~/components/table-scroll";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Service tokens");
 
@@ -159,7 +160,7 @@ export default function StaffTokens() {
           {tokens.length === 0 ? (
             <p className="card empty">No tokens yet.</p>
           ) : (
-            <div className="table-wrap">
+            <TableScroll label="Service tokens">
               <table>
                 <caption className="visually-hidden">Service tokens, newest first</caption>
                 <thead>
@@ -226,7 +227,7 @@ export default function StaffTokens() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           )}
         </section>
       </div>

@@ -10,6 +10,7 @@ import { formatDateTime } from "~/utils/format";
 import { formText } from "~/utils/forms";
 import { pageTitle } from "~/utils/page-title";
 import { requestMeta } from "~/utils/request-meta.server";
+import { TableScroll } from "~/components/table-scroll";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Webhooks");
 
@@ -120,7 +121,7 @@ export default function StaffWebhooks() {
           {endpoints.length === 0 ? (
             <p className="card empty">No endpoints yet. Events are recorded, but sent nowhere.</p>
           ) : (
-            <div className="table-wrap">
+            <TableScroll label="Webhook endpoints">
               <table>
                 <caption className="visually-hidden">Webhook endpoints</caption>
                 <thead>
@@ -154,7 +155,7 @@ export default function StaffWebhooks() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           )}
         </section>
       </div>

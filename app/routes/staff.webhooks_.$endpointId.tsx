@@ -11,6 +11,7 @@ import { formatDateTime } from "~/utils/format";
 import { formText } from "~/utils/forms";
 import { pageTitle } from "~/utils/page-title";
 import { requestMeta } from "~/utils/request-meta.server";
+import { TableScroll } from "~/components/table-scroll";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "Webhook deliveries");
 
@@ -135,7 +136,7 @@ export default function WebhookEndpointPage() {
         {deliveries.length === 0 ? (
           <p className="card empty">No events yet. They appear here when a customer connects, replaces or disconnects a key, or a check changes a status.</p>
         ) : (
-          <div className="table-wrap">
+          <TableScroll label="Deliveries">
             <table>
               <caption className="visually-hidden">Deliveries to this endpoint, newest first</caption>
               <thead>
@@ -206,7 +207,7 @@ export default function WebhookEndpointPage() {
                 })}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         )}
         {nextBefore ? (
           <nav className="pagination" aria-label="Delivery log pages">
