@@ -33,6 +33,20 @@ export interface SupportListRow {
   createdAt: number;
 }
 
+/** What support sees of a connection: metadata only, never the sealed columns. */
+const LIST_COLUMNS = [
+  "c.id",
+  "c.organisation_id as organisationId",
+  "o.name as organisationName",
+  "c.mode",
+  "c.state",
+  "c.stripe_account_id as account",
+  "c.key_last4 as last4",
+  "c.health_status as status",
+  "c.last_checked_at as lastCheckedAt",
+  "c.created_at as createdAt",
+] as const;
+
 function encodeCursor(row: { createdAt: number; id: string }) {
   return Buffer.from(`${row.createdAt}:${row.id}`).toString("base64url");
 }
@@ -49,18 +63,7 @@ export async function listConnectionsForSupport(ctx: Pick<AppContext, "db">, fil
   let query = ctx.db
     .selectFrom("connections as c")
     .innerJoin("organisations as o", "o.id", "c.organisation_id")
-    .select([
-      "c.id",
-      "c.organisation_id as organisationId",
-      "o.name as organisationName",
-      "c.mode",
-      "c.state",
-      "c.stripe_account_id as account",
-      "c.key_last4 as last4",
-      "c.health_status as status",
-      "c.last_checked_at as lastCheckedAt",
-      "c.created_at as createdAt",
-    ])
+    .select(LIST_COLUMNS)
     .orderBy("c.created_at", "desc")
     .orderBy("c.id", "desc")
     .limit(limit + 1);
@@ -104,21 +107,7 @@ export async function getConnectionForSupport(ctx: Pick<AppContext, "db">, conne
   return ctx.db
     .selectFrom("connections as c")
     .innerJoin("organisations as o", "o.id", "c.organisation_id")
-    .select([
-      "c.id",
-      "c.organisation_id as organisationId",
-      "o.name as organisationName",
-      "c.mode",
-      "c.state",
-      "c.stripe_account_id as account",
-      "c.key_last4 as last4",
-      "c.health_status as status",
-      "c.last_checked_at as lastCheckedAt",
-      "c.next_check_at as nextCheckAt",
-      "c.created_at as createdAt",
-      "c.ended_at as endedAt",
-      "c.manifest_version as manifestVersion",
-    ])
+    .select([...LIST_COLUMNS, "c.next_check_at as nextCheckAt", "c.ended_at as endedAt", "c.manifest_version as manifestVersion"])
     .where("c.id", "=", connectionId)
     .executeTakeFirst();
 }
