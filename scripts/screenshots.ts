@@ -11,8 +11,9 @@ fs.mkdirSync(out, { recursive: true });
 
 const PAGES: Record<string, { as?: "customer" | "support" | "admin"; paths: string[] }> = {
   public: { paths: ["/", "/login", "/signup", "/checklist", "/no-such-page"] },
-  customer: { as: "customer", paths: ["/dashboard", "/connect", "/organisation", "/account", "/staff"] },
+  customer: { as: "customer", paths: ["/dashboard", "/connect", "/activity", "/organisation", "/account", "/staff"] },
   support: { as: "support", paths: ["/staff", "/staff/audit", "/account"] },
+  admin: { as: "admin", paths: ["/staff/tokens", "/staff/webhooks"] },
 };
 
 const browser = await chromium.launch({
