@@ -46,10 +46,6 @@ function grantedLevel(read: StepOutcome, write: StepOutcome): Granted {
   return "unknown";
 }
 
-function isKnown(step: StepOutcome) {
-  return step.outcome === "granted" || step.outcome === "denied";
-}
-
 function unreachable(step: StepOutcome) {
   return step.outcome === "unknown" && step.cause === "unreachable";
 }
@@ -61,7 +57,7 @@ function providedByOthers(name: string, level: Level) {
     .map((g) => `${dashboardRow(g.name)} (${levelLabel(g.level)})`);
 }
 
-function judgeRow(outcome: PermissionOutcome): PermissionReport & { unreachable: boolean; writeUnchecked: boolean } {
+function judgeRow(outcome: PermissionOutcome): PermissionReport & { unreachable: boolean } {
   const { plan, read, write } = outcome;
   const { permission, required } = plan;
   const granted = grantedLevel(read, write);
@@ -114,7 +110,6 @@ function judgeRow(outcome: PermissionOutcome): PermissionReport & { unreachable:
     sensitive: permission.sensitive,
     ...(note ? { note } : {}),
     unreachable: unreachable(read) || unreachable(write),
-    writeUnchecked: !isKnown(write),
   };
 }
 
@@ -232,7 +227,7 @@ export function judge(outcome: ProbeOutcome, base: Base): KeyCheckReport {
   // does not need and that cannot be checked stay out: the checklist already says "None" for them.
   const permissions: PermissionReport[] = rows
     .filter((r) => r.required !== "none" || r.finding === "excess_access" || r.finding === "unknown")
-    .map(({ unreachable: _u, writeUnchecked: _w, ...row }) => row);
+    .map(({ unreachable: _u, ...row }) => row);
 
   return {
     ...common,
